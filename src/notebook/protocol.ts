@@ -1,0 +1,112 @@
+/**
+ * Every message that crosses between a chapter page and its worker.
+ *
+ * The page owns the cells' source text and the clock (it alone can stop a
+ * runaway cell by terminating the worker); the worker owns the chapter scope,
+ * the dependency graph and execution. The worker only ever sends data: the page
+ * decides how to draw it.
+ */
+
+/** One cell's source as the page knows it (possibly edited by the reader). */
+export interface CellSource {
+  /** Stable id within the chapter, from the fence's `id=` or generated from its position. */
+  id: string;
+  /** TypeScript source exactly as shown in the editor. */
+  code: string;
+}
+
+/** Messages from the page to the worker. */
+export type PageToWorker =
+  /** Sent once after the worker starts: the chapter's cells in page order. */
+  | { type: "init"; chapter: string; cells: CellSource[]; assetBase: string }
+  /** The reader changed a cell's code (not yet run). */
+  | { type: "update"; cell: CellSource }
+  /** Run these cells and every cell downstream of them, in page order. */
+  | { type: "run"; runId: number; cellIds: string[] }
+  /** Run every cell of the chapter in page order (also used to rebuild the scope after a restart, with `upTo`). */
+  | { type: "runAll"; runId: number; upTo?: string }
+  /** Ask cooperative code (training loops) to stop: aborts the `signal` that cells see. */
+  | { type: "interrupt"; runId: number };
+
+/** Messages from the worker to the page. */
+export type WorkerToPage =
+  /** Emitted when the worker has loaded the library and can take messages. */
+  | { type: "ready" }
+  /** A cell is about to run (the page starts its timeout clock here). */
+  | { type: "cellStart"; runId: number; cellId: string }
+  /** Something for a cell's output area. With `replace`, it overwrites the output with the same `outputId` (live charts). */
+  | { type: "output"; runId: number; cellId: string; outputId: string; output: Output; replace?: boolean }
+  /** A cell finished without throwing. */
+  | { type: "cellDone"; runId: number; cellId: string; ms: number }
+  /** A cell threw, or did not compile; positions are in the reader's TypeScript. */
+  | { type: "cellError"; runId: number; cellId: string; error: CellError }
+  /** A cell was skipped because a cell it depends on failed. */
+  | { type: "cellSkipped"; runId: number; cellId: string; because: string }
+  /** The whole run is over. */
+  | { type: "runDone"; runId: number };
+
+/** An error located in the reader's source. */
+export interface CellError {
+  /** "SyntaxError", "ShapeError", "TypeError", ... */
+  name: string;
+  message: string;
+  /** 1-based line and column in the cell's TypeScript, when known. */
+  line?: number;
+  column?: number;
+  /** Stack trimmed to the reader's cell and the library, without runtime internals. */
+  stack?: string;
+}
+
+/** What a cell can show. Plain, structured-cloneable data only. */
+export type Output =
+  | { kind: "value"; value: ValueView }
+  | { kind: "log"; level: "log" | "info" | "warn" | "error"; text: string }
+  | { kind: "plot"; plot: PlotSpec }
+  | { kind: "table"; columns: string[]; rows: (string | number)[][]; caption?: string }
+  | { kind: "check"; passed: boolean; title: string; message: string }
+  | { kind: "error"; error: CellError }
+  | { kind: "stopped"; message: string };
+
+/** A JavaScript value reduced to something the page can render by type. */
+export type ValueView =
+  | { type: "number"; value: number }
+  | { type: "string"; value: string }
+  | { type: "boolean"; value: boolean }
+  | { type: "undefined" }
+  | { type: "null" }
+  | { type: "bigint"; value: string }
+  | { type: "function"; name: string; signature: string }
+  | { type: "array"; length: number; items: ValueView[]; truncated: boolean }
+  | { type: "object"; constructorName: string; entries: [string, ValueView][]; truncated: boolean }
+  | {
+      type: "tensor";
+      shape: number[];
+      /** Row-major values, possibly elided for large tensors (see `truncated`). */
+      values: number[];
+      truncated: boolean;
+      requiresGrad: boolean;
+      /** The PyTorch-like printout, for screen readers and copy-paste. */
+      text: string;
+    };
+
+/** Common labelling of every chart: names the tensor and its shape. */
+export interface PlotLabels {
+  title?: string;
+  subtitle?: string;
+  x?: string;
+  y?: string;
+  width?: number;
+  height?: number;
+}
+
+/** A chart description built in the worker by the `notebook` helpers and drawn on the page with Observable Plot. */
+export type PlotSpec =
+  | ({ mark: "heatmap"; rows: number; cols: number; values: number[]; xTicks?: string[]; yTicks?: string[]; scheme?: string; domain?: [number, number]; diverging?: boolean } & PlotLabels)
+  | ({ mark: "dots"; rows: number; cols: number; values: number[]; xTicks?: string[]; yTicks?: string[] } & PlotLabels)
+  | ({ mark: "image"; height: number; width: number; channels: 1 | 3; values: number[]; grid?: number; highlight?: number[] } & PlotLabels)
+  | ({ mark: "patches"; patches: number; channels: 1 | 3; patchSize: number; values: number[]; columns?: number } & PlotLabels)
+  | ({ mark: "line"; series: { name: string; x: number[]; y: number[] }[]; logY?: boolean } & PlotLabels)
+  | ({ mark: "bar"; labels: string[]; values: number[] } & PlotLabels)
+  | ({ mark: "scatter"; points: { x: number; y: number; label?: string; group?: string }[] } & PlotLabels)
+  | ({ mark: "graph"; nodes: string[]; edges: { from: number; to: number; weight: number }[] } & PlotLabels)
+  | ({ mark: "row"; plots: PlotSpec[] } & PlotLabels);
