@@ -13,6 +13,8 @@ export interface CellSource {
   id: string;
   /** TypeScript source exactly as shown in the editor. */
   code: string;
+  /** The fence's `norun`: skipped by `runAll` (and never run automatically as another cell's input); runs when asked by id. */
+  norun?: boolean;
 }
 
 /** Messages from the page to the worker. */
@@ -23,7 +25,7 @@ export type PageToWorker =
   | { type: "update"; cell: CellSource }
   /** Run these cells and every cell downstream of them, in page order. */
   | { type: "run"; runId: number; cellIds: string[] }
-  /** Run every cell of the chapter in page order (also used to rebuild the scope after a restart, with `upTo`). */
+  /** Run every cell of the chapter in page order except `norun` cells. With `upTo`, only the cells above that cell (it is not run): rebuilds the scope after a restart. */
   | { type: "runAll"; runId: number; upTo?: string }
   /** Ask cooperative code (training loops) to stop: aborts the `signal` that cells see. */
   | { type: "interrupt"; runId: number };
@@ -89,12 +91,17 @@ export type ValueView =
       text: string;
     };
 
-/** Common labelling of every chart: names the tensor and its shape. */
+/**
+ * Common labelling of every chart: names the tensor and its shape. A spec's
+ * own data fields never reuse these names (an option would overwrite them).
+ */
 export interface PlotLabels {
   title?: string;
   subtitle?: string;
+  /** Axis labels. */
   x?: string;
   y?: string;
+  /** The chart's size in CSS pixels (it still scales down to fit the column). */
   width?: number;
   height?: number;
 }
@@ -103,7 +110,8 @@ export interface PlotLabels {
 export type PlotSpec =
   | ({ mark: "heatmap"; rows: number; cols: number; values: number[]; xTicks?: string[]; yTicks?: string[]; scheme?: string; domain?: [number, number]; diverging?: boolean } & PlotLabels)
   | ({ mark: "dots"; rows: number; cols: number; values: number[]; xTicks?: string[]; yTicks?: string[] } & PlotLabels)
-  | ({ mark: "image"; height: number; width: number; channels: 1 | 3; values: number[]; grid?: number; highlight?: number[] } & PlotLabels)
+  /** `imageHeight`/`imageWidth` are the picture's pixels; `height`/`width` (from `PlotLabels`) size the chart, like every mark. */
+  | ({ mark: "image"; imageHeight: number; imageWidth: number; channels: 1 | 3; values: number[]; grid?: number; highlight?: number[] } & PlotLabels)
   | ({ mark: "patches"; patches: number; channels: 1 | 3; patchSize: number; values: number[]; columns?: number } & PlotLabels)
   | ({ mark: "line"; series: { name: string; x: number[]; y: number[] }[]; logY?: boolean } & PlotLabels)
   | ({ mark: "bar"; labels: string[]; values: number[] } & PlotLabels)

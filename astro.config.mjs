@@ -1,0 +1,50 @@
+// @ts-check
+/**
+ * Site configuration. Two environment variables adapt a build to its host:
+ * - BASE_PATH: the sub-path the site is served under (e.g. `/ml-course/transformers/`); default `/`.
+ * - SITE_URL: the public origin (e.g. `https://example.github.io`), used for canonical links and the sitemap.
+ */
+import { defineConfig, passthroughImageService } from "astro/config";
+import starlight from "@astrojs/starlight";
+import remarkMath from "remark-math";
+import rehypeKatex from "rehype-katex";
+import { fileURLToPath } from "node:url";
+import { chapterSidebar } from "./src/integrations/chapter-sidebar.ts";
+import { remarkCells } from "./src/integrations/remark-cells.ts";
+
+const docsDir = fileURLToPath(new URL("./src/content/docs/", import.meta.url));
+const publicDir = fileURLToPath(new URL("./public/", import.meta.url));
+const base = process.env.BASE_PATH || "/";
+
+export default defineConfig({
+  base,
+  site: process.env.SITE_URL || undefined,
+  trailingSlash: "always",
+  // No sharp, no network: images are served as they are.
+  image: { service: passthroughImageService() },
+  markdown: {
+    remarkPlugins: [remarkMath, [remarkCells, { docsDir, publicDir }]],
+    rehypePlugins: [rehypeKatex],
+  },
+  // Starlight adds the MDX integration itself (after its own, as it requires).
+  integrations: [
+    starlight({
+      title: "Transformers, by running them",
+      description: "A notebook-style course: learn how Transformers work by running and changing them in your browser.",
+      customCss: ["katex/dist/katex.min.css", "./src/styles/notebook.css"],
+      sidebar: [{ label: "Chapters", items: chapterSidebar(docsDir) }],
+      components: { PageTitle: "./src/components/ChapterTitle.astro" },
+      lastUpdated: false,
+      pagination: true,
+    }),
+  ],
+  vite: {
+    resolve: {
+      alias: {
+        transformer: fileURLToPath(new URL("./src/lib/index.ts", import.meta.url)),
+        notebook: fileURLToPath(new URL("./src/notebook/api.ts", import.meta.url)),
+      },
+    },
+    worker: { format: "es" },
+  },
+});

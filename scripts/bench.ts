@@ -1,0 +1,177 @@
+/**
+ * `npm run bench`: our library next to @tensorflow/tfjs-core with the CPU backend
+ * (the library a JavaScript reader would otherwise reach for), same shapes, same
+ * machine, one thread each. Prints one line per measurement with the speed ratio
+ * ours/theirs (above 1 means we are faster); the last line is the smallest ratio.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import {
+  AdamW, Random, ViT, attention, crossEntropy, initBlock, matmul, noGrad, randn, transformerBlock,
+} from "../src/lib/index";
+
+/**
+ * Median milliseconds per call of ours and theirs. The two run alternately, one
+ * call each per round, after a warm-up, for at least `budgetMs` and `minRounds`:
+ * when other programs share the machine, both sides see the same load.
+ */
+function compareMs(ours: () => void, theirs: () => void, budgetMs = 1200, minRounds = 7): [number, number] {
+  for (const fn of [ours, theirs, ours, theirs]) fn();
+  const times: [number[], number[]] = [[], []];
+  const start = performance.now();
+  while (times[0].length < minRounds || performance.now() - start < budgetMs) {
+    [ours, theirs].forEach((fn, side) => {
+      const t0 = performance.now();
+      fn();
+      times[side].push(performance.now() - t0);
+    });
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return [median(times[0]), median(times[1])];
+}
+
+interface Row { name: string; ours: number; theirs: number; unit: "GFLOP/s" | "ms"; ratio: number }
+const rows: Row[] = [];
+function report(name: string, unit: Row["unit"], ours: number, theirs: number): void {
+  const ratio = unit === "ms" ? theirs / ours : ours / theirs; // speed ratio either way
+  rows.push({ name, ours, theirs, unit, ratio });
+  const f = (v: number) => v.toFixed(unit === "ms" ? 2 : 2).padStart(9);
+  console.log(`${name.padEnd(50)} ${f(ours)} ${unit.padEnd(7)} ${f(theirs)} ${unit.padEnd(7)} ${ratio.toFixed(2).padStart(6)}x`);
+}
+
+// ---- tfjs equivalents, written with core ops only (no tf.layers) ------------------------------
+
+/** x [..., in] @ w [in, out] + b, through a 2-D matMul as tf.layers.dense does. */
+function tfDense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const lead = x.shape.slice(0, -1);
+  const y = tf.add(tf.matMul(tf.reshape(x, [-1, w.shape[0]!]) as tf.Tensor2D, w as tf.Tensor2D), b);
+  return tf.reshape(y, [...lead, w.shape[1]!]);
+}
+function tfLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), gamma), beta);
+}
+const tfGelu = (x: tf.Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+/** q, k, v [G, n, d] -> [G, n, d] */
+function tfAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D): tf.Tensor3D {
+  const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(q.shape[2]));
+  return tf.matMul(tf.softmax(scores), v);
+}
+type TfBlock = Record<string, tf.Variable>;
+function tfInitBlock(d: number, hidden: number): TfBlock {
+  const w = (i: number, o: number) => tf.variable(tf.randomNormal([i, o], 0, Math.sqrt(2 / (i + o))));
+  const z = (n: number) => tf.variable(tf.zeros([n]));
+  return {
+    g1: tf.variable(tf.ones([d])), b1: z(d), g2: tf.variable(tf.ones([d])), b2: z(d),
+    wq: w(d, d), bq: z(d), wk: w(d, d), bk: z(d), wv: w(d, d), bv: z(d), wo: w(d, d), bo: z(d),
+    w1: w(d, hidden), c1: z(hidden), w2: w(hidden, d), c2: z(d),
+  };
+}
+/** Pre-norm ViT block on x [B, n, d]. */
+function tfBlock(x: tf.Tensor3D, p: TfBlock, heads: number): tf.Tensor3D {
+  const [B, n, d] = x.shape;
+  const split = (t: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(t, [B, n, heads, d / heads]), [0, 2, 1, 3]), [B * heads, n, d / heads]) as tf.Tensor3D;
+  const h = tfLayerNorm(x, p.g1, p.b1);
+  const a = tfAttention(split(tfDense(h, p.wq, p.bq)), split(tfDense(h, p.wk, p.bk)), split(tfDense(h, p.wv, p.bv)));
+  const merged = tf.reshape(tf.transpose(tf.reshape(a, [B, heads, n, d / heads]), [0, 2, 1, 3]), [B, n, d]);
+  const x1 = tf.add(x, tfDense(merged, p.wo, p.bo));
+  const m = tfDense(tfGelu(tfDense(tfLayerNorm(x1, p.g2, p.b2), p.w1, p.c1)), p.w2, p.c2);
+  return tf.add(x1, m) as tf.Tensor3D;
+}
+
+/**
+ * tfjs-core registers gradients separately (tf.layers would pull them in), and its
+ * register_all_gradients module does not load under Node's ESM resolver, so we
+ * register the gradients of the kernels our training step uses, one file each.
+ */
+async function registerGradients(): Promise<void> {
+  const kernels = [
+    "Add", "Sub", "Multiply", "RealDiv", "Reshape", "Transpose", "BatchMatMul", "Sqrt", "Mean", "Erf", "Softmax",
+    "Tile", "Concat", "Slice", "Exp", "Log", "Sum", "Max", "Neg", "SquaredDifference", "Square", "Cast", "Identity",
+  ];
+  for (const kernel of kernels) {
+    const module = await import(`@tensorflow/tfjs-core/dist/gradients/${kernel}_grad.js`);
+    for (const config of Object.values(module)) tf.registerGradient(config as tf.GradConfig);
+  }
+}
+
+async function main(): Promise<void> {
+  await registerGradients();
+  await tf.setBackend("cpu");
+  await tf.ready();
+  tf.tidy(() => void tf.add(1, 1).dataSync()); // tfjs prints its "install tfjs-node" banner on the first op
+  console.log(`ours vs @tensorflow/tfjs-core ${tf.version_core} (cpu backend), Node ${process.version}, median of repeated runs`);
+  console.log(`${"".padEnd(50)} ${"ours".padStart(9)} ${"".padEnd(7)} ${"tfjs-cpu".padStart(9)} ${"".padEnd(7)} ${"ratio".padStart(7)}`);
+
+  // Matmul: GFLOP/s = 2·n·k·m multiply-adds per second.
+  for (const [n, k, m] of [[64, 64, 64], [197, 64, 197], [256, 256, 256], [512, 512, 512]]) {
+    const [a, b] = [randn([n, k], { seed: 1 }), randn([k, m], { seed: 2 })];
+    const [ta, tb] = [tf.randomNormal([n, k]) as tf.Tensor2D, tf.randomNormal([k, m]) as tf.Tensor2D];
+    const [ours, theirs] = compareMs(() => noGrad(() => matmul(a, b)), () => tf.tidy(() => void tf.matMul(ta, tb).dataSync()));
+    const gflops = (ms: number) => (2 * n * k * m) / (ms * 1e6);
+    report(`matmul [${n}x${k}]·[${k}x${m}]`, "GFLOP/s", gflops(ours), gflops(theirs));
+  }
+
+  // Scaled dot-product attention, sequence 197, width 64.
+  {
+    const [q, k, v] = [1, 2, 3].map((seed) => randn([197, 64], { seed }));
+    const [tq, tk, tv] = [0, 1, 2].map(() => tf.randomNormal([1, 197, 64]) as tf.Tensor3D);
+    const [ours, theirs] = compareMs(() => noGrad(() => attention(q, k, v)), () => tf.tidy(() => void tfAttention(tq, tk, tv).dataSync()));
+    report("attention (n 197, d 64)", "ms", ours, theirs);
+  }
+
+  // One pre-norm ViT block forward: sequence 65, width 64, 4 heads, MLP 256.
+  {
+    const x = randn([1, 65, 64], { seed: 4 });
+    const params = initBlock(new Random(5), 64, 256);
+    const tx = tf.randomNormal([1, 65, 64]) as tf.Tensor3D;
+    const tp = tfInitBlock(64, 256);
+    const [ours, theirs] = compareMs(
+      () => noGrad(() => transformerBlock(x, params, { heads: 4 })),
+      () => tf.tidy(() => void tfBlock(tx, tp, 4).dataSync()),
+    );
+    report("ViT block forward (n 65, d 64, 4 heads, MLP 256)", "ms", ours, theirs);
+  }
+
+  // One training step (forward + backward + Adam) of a 2-block ViT, 32 images 3×32×32, patch 4 -> 65 tokens.
+  {
+    const config = { imageSize: 32, channels: 3, patchSize: 4, dim: 64, depth: 2, heads: 4, mlpDim: 256, classes: 4 };
+    const B = 32;
+    const vit = new ViT(config, { seed: 6 });
+    const optimizer = new AdamW(vit.params, { lr: 1e-3 });
+    const images = randn([B, 3, 32, 32], { seed: 7 });
+    const labels = Array.from({ length: B }, (_, i) => i % 4);
+    const ourStep = () => {
+      optimizer.zeroGrad();
+      crossEntropy(vit.forward(images).logits, labels).backward();
+      optimizer.step();
+    };
+
+    const v = (shape: number[], std: number) => tf.variable(tf.randomNormal(shape, 0, std));
+    const tp = {
+      proj: v([48, 64], 0.1), projB: tf.variable(tf.zeros([64])), cls: v([1, 1, 64], 0.02), pos: v([65, 64], 0.02),
+      blocks: [tfInitBlock(64, 256), tfInitBlock(64, 256)], g: tf.variable(tf.ones([64])), b: tf.variable(tf.zeros([64])),
+      head: v([64, 4], 0.1), headB: tf.variable(tf.zeros([4])),
+    };
+    const tImages = tf.randomNormal([B, 3, 32, 32]);
+    const tLabels = tf.oneHot(tf.tensor1d(labels, "int32"), 4);
+    const adam = tf.train.adam(1e-3);
+    const loss = () => {
+      const patches = tf.reshape(tf.transpose(tf.reshape(tImages, [B, 3, 8, 4, 8, 4]), [0, 2, 4, 1, 3, 5]), [B, 64, 48]);
+      let x = tf.concat([tf.tile(tp.cls, [B, 1, 1]), tfDense(patches, tp.proj, tp.projB)], 1);
+      x = tf.add(x, tp.pos);
+      for (const block of tp.blocks) x = tfBlock(x as tf.Tensor3D, block, 4);
+      const cls = tf.reshape(tf.slice(x, [0, 0, 0], [B, 1, 64]), [B, 64]);
+      const logits = tfDense(tfLayerNorm(cls, tp.g, tp.b), tp.head, tp.headB);
+      return tf.losses.softmaxCrossEntropy(tLabels, logits) as tf.Scalar;
+    };
+    const theirStep = () => tf.tidy(() => void adam.minimize(loss, true)!.dataSync());
+    const [ours, theirs] = compareMs(ourStep, theirStep, 0, 5);
+    report("ViT training step (2 blocks, batch 32, AdamW)", "ms", ours, theirs);
+  }
+
+  const slowest = Math.min(...rows.map((r) => r.ratio));
+  console.log(`slowest ratio vs tfjs-cpu: ${slowest.toFixed(2)}`);
+}
+
+main();

@@ -1,0 +1,25 @@
+/**
+ * `npm run eval -- --seed N`: loads the shipped weights from `public/models`,
+ * draws a fresh held-out set from seed N, evaluates all three models and
+ * prints, as its last line, one JSON object:
+ * `{"vit":{"accuracy":A,"objectAttentionRatio":R},"charLM":{"valLoss":L,"unigramLoss":U},"seq2seq":{"exactMatch":E,"alignment":G}}`.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { evaluateCharLM, evaluateSeq2Seq, evaluateVit, loadCharLM, loadSeq2Seq, loadVit } from "../src/lib/recipes/index";
+
+const args = process.argv.slice(2);
+const seedAt = args.indexOf("--seed");
+const seed = seedAt === -1 ? 1 : Number(args[seedAt + 1]);
+if (!Number.isInteger(seed)) {
+  console.error(`eval: --seed needs a whole number, got "${args[seedAt + 1]}"`);
+  process.exit(1);
+}
+
+const load = (file: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../public/models/${file}`, import.meta.url))));
+const start = performance.now();
+const vit = evaluateVit(loadVit(load("vit.bin")), { seed });
+const charLM = evaluateCharLM(loadCharLM(load("char-lm.bin")), { seed });
+const seq2seq = evaluateSeq2Seq(loadSeq2Seq(load("seq2seq.bin")), { seed });
+console.log(`held-out seed ${seed}, evaluated in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+console.log(JSON.stringify({ vit, charLM, seq2seq }));

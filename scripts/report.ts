@@ -1,0 +1,136 @@
+/**
+ * Budget report: for every page of the built site, the JavaScript and CSS a
+ * reader downloads before interacting (gzip sizes), and for chapter pages the
+ * median time from clicking Run to the output being drawn, for a small cell
+ * that calls the library. Measured in Chromium against `dist/` served on
+ * 127.0.0.1.
+ *
+ * Usage: npm run report [-- --no-build] [-- --runs 15]
+ * Targets (issue 3): <= 100 KB gzip JS before interaction, <= 50 ms median Run -> output.
+ */
+import { execFileSync } from "node:child_process";
+import { gzipSync } from "node:zlib";
+import type { Page } from "playwright-core";
+import { serveStatic } from "./serve";
+import { launchBrowser, listPages } from "../tests/e2e/browser";
+
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf("--runs") + 1]) || 15;
+const base = process.env.BASE_PATH ?? "/";
+
+interface PageReport {
+  path: string;
+  jsKb: number;
+  cssKb: number;
+  files: number;
+  cell?: string;
+  medianMs?: number;
+}
+
+/** Loads a page and sums the gzip sizes of the scripts and stylesheets it fetched without interaction. */
+async function measureLoad(page: Page, url: string): Promise<{ jsKb: number; cssKb: number; files: number }> {
+  const sizes = { js: 0, css: 0, files: 0 };
+  const pending: Promise<void>[] = [];
+  const onResponse = (response: import("playwright-core").Response) => {
+    const type = response.request().resourceType();
+    if (type !== "script" && type !== "stylesheet") return;
+    pending.push(
+      response.body().then((body) => {
+        const gz = gzipSync(body, { level: 9 }).length;
+        if (type === "script") sizes.js += gz;
+        else sizes.css += gz;
+        sizes.files++;
+      }),
+    );
+  };
+  page.on("response", onResponse);
+  await page.goto(url, { waitUntil: "networkidle" });
+  await page.waitForTimeout(500);
+  await Promise.all(pending);
+  page.off("response", onResponse);
+  return { jsKb: sizes.js / 1024, cssKb: sizes.css / 1024, files: sizes.files };
+}
+
+/** The first visible, runnable cell that imports the library: a "small library cell". */
+async function pickCell(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    const cells = [...document.querySelectorAll<HTMLElement>("nb-cell:not([data-norun])")];
+    const cell = cells.find((c) => (c.dataset.code ?? "").includes('from "transformer"') && !c.querySelector(".nb-hidden-code"));
+    return cell?.dataset.cellId;
+  });
+}
+
+/** Clicks Run and resolves with the ms until the cell is done and its output is drawn. */
+function timeRun(page: Page, cellId: string): Promise<number> {
+  return page.evaluate(
+    (id) =>
+      new Promise<number>((resolve, reject) => {
+        const cell = document.getElementById(`cell-${id}`)!;
+        const output = cell.querySelector(".nb-outputs")!;
+        const button = cell.querySelector<HTMLButtonElement>(".nb-run")!;
+        let started = 0;
+        const observer = new MutationObserver(() => {
+          const state = cell.getAttribute("data-state");
+          if (state === "error" || state === "stopped") reject(new Error(`cell ${id} ended with state ${state}`));
+          if (state === "done" && !output.hasAttribute("data-stale")) {
+            observer.disconnect();
+            resolve(performance.now() - started);
+          }
+        });
+        observer.observe(cell, { attributes: true, childList: true, subtree: true });
+        cell.removeAttribute("data-state");
+        started = performance.now();
+        button.click();
+      }),
+    cellId,
+  );
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function main(): Promise<void> {
+  if (!args.includes("--no-build")) {
+    const started = Date.now();
+    execFileSync("npx", ["astro", "build"], { stdio: "inherit", env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" } });
+    console.log(`\nbuild: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const { server, url } = await serveStatic({ dir: "dist", base, port: 0 });
+  const browser = await launchBrowser();
+  const reports: PageReport[] = [];
+  try {
+    for (const path of listPages()) {
+      const page = await browser.context.newPage();
+      const report: PageReport = { path: "/" + path, ...(await measureLoad(page, url + path)) };
+      const cellId = await pickCell(page);
+      if (cellId) {
+        await timeRun(page, cellId); // starts the worker and loads the library: not part of the budget
+        const times: number[] = [];
+        for (let i = 0; i < runs; i++) times.push(await timeRun(page, cellId));
+        report.cell = cellId;
+        report.medianMs = median(times);
+      }
+      reports.push(report);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+
+  console.log(`\n| page | JS before interaction (gzip) | CSS (gzip) | files | cell timed | Run -> output, median of ${runs} |`);
+  console.log("| --- | ---: | ---: | ---: | --- | ---: |");
+  for (const r of reports) {
+    const timing = r.medianMs === undefined ? "" : `${r.medianMs.toFixed(1)} ms`;
+    console.log(`| ${r.path} | ${r.jsKb.toFixed(1)} KB | ${r.cssKb.toFixed(1)} KB | ${r.files} | ${r.cell ?? ""} | ${timing} |`);
+  }
+  const overJs = reports.filter((r) => r.jsKb > 100);
+  const overTime = reports.filter((r) => (r.medianMs ?? 0) > 50);
+  console.log(`\nJS budget (100 KB): ${overJs.length === 0 ? "met on every page" : `exceeded on ${overJs.map((r) => r.path).join(", ")}`}`);
+  console.log(`Run -> output budget (50 ms): ${overTime.length === 0 ? "met on every page" : `exceeded on ${overTime.map((r) => r.path).join(", ")}`}`);
+}
+
+await main();

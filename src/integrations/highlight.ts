@@ -1,0 +1,18 @@
+/**
+ * Build-time syntax highlighting of cell code with Shiki, in a light and a dark
+ * theme at once (CSS in `src/styles/notebook.css` picks one from Starlight's
+ * `data-theme`). The GitHub themes are used because their colours keep a 4.5:1
+ * contrast on their own backgrounds.
+ */
+import { createHighlighter, type Highlighter } from "shiki";
+
+let highlighter: Promise<Highlighter> | undefined;
+
+/** The code as a Shiki `<pre class="shiki">` in both themes (`--shiki-dark` holds the dark colours). */
+export async function highlightTypeScript(code: string): Promise<string> {
+  highlighter ??= createHighlighter({ themes: ["github-light-default", "github-dark-default"], langs: ["typescript"] });
+  return (await highlighter).codeToHtml(code, {
+    lang: "typescript",
+    themes: { light: "github-light-default", dark: "github-dark-default" },
+  });
+}

@@ -1,0 +1,9 @@
+/**
+ * The data the course makes itself (seeded, deterministic, nothing to
+ * download): pictures of shapes for the ViT, a generated English corpus for
+ * the character language model, and digits-to-words pairs for the
+ * encoder-decoder.
+ */
+export * from "./images";
+export * from "./corpus";
+export * from "./translation";

@@ -1,0 +1,185 @@
+import { ShapeError, shapeString } from "../errors";
+import { Tensor, fromOp } from "../tensor";
+import { broadcastShapes, expandData, reduceToShape } from "./broadcast";
+
+/** A tensor, or a plain number standing for a constant scalar. */
+export type TensorOrNumber = Tensor | number;
+
+/** Wraps a number as a scalar constant. */
+export function asTensor(x: TensorOrNumber): Tensor {
+  return typeof x === "number" ? new Tensor(Float32Array.of(x), []) : x;
+}
+
+type BinaryKind = "add" | "sub" | "mul" | "div";
+
+/**
+ * The four arithmetic ops share one body: broadcast both operands to the
+ * output shape, run a tight loop, and in backward sum each gradient back
+ * down to its operand's shape.
+ */
+function binary(kind: BinaryKind, x: TensorOrNumber, y: TensorOrNumber): Tensor {
+  const a = asTensor(x);
+  const b = asTensor(y);
+  const shape = broadcastShapes(kind, a.shape, b.shape);
+  const A = expandData(a, shape);
+  const B = expandData(b, shape);
+  const n = A.length;
+  const out = new Float32Array(n);
+  // One loop per op (rather than a callback per element) keeps this as fast as hand-written code.
+  if (kind === "add") for (let i = 0; i < n; i++) out[i] = A[i] + B[i];
+  else if (kind === "sub") for (let i = 0; i < n; i++) out[i] = A[i] - B[i];
+  else if (kind === "mul") for (let i = 0; i < n; i++) out[i] = A[i] * B[i];
+  else for (let i = 0; i < n; i++) out[i] = A[i] / B[i];
+
+  return fromOp(kind, out, shape, [a, b], (g) => {
+    // Local derivatives, at the broadcast shape; reduceToShape then sums over stretched axes.
+    // d(a±b)/da = 1, d(a±b)/db = ±1; d(a·b)/da = b, d(a·b)/db = a; d(a/b)/da = 1/b, d(a/b)/db = -a/b² = -out/b.
+    let ga: Float32Array | null = null;
+    let gb: Float32Array | null = null;
+    if (a.requiresGrad) {
+      if (kind === "add" || kind === "sub") ga = g;
+      else ga = new Float32Array(n);
+      if (kind === "mul") for (let i = 0; i < n; i++) ga[i] = g[i] * B[i];
+      if (kind === "div") for (let i = 0; i < n; i++) ga[i] = g[i] / B[i];
+    }
+    if (b.requiresGrad) {
+      if (kind === "add") gb = g;
+      else gb = new Float32Array(n);
+      if (kind === "sub") for (let i = 0; i < n; i++) gb[i] = -g[i];
+      if (kind === "mul") for (let i = 0; i < n; i++) gb[i] = g[i] * A[i];
+      if (kind === "div") for (let i = 0; i < n; i++) gb[i] = (-g[i] * out[i]) / B[i];
+    }
+    return [ga && reduceToShape(ga, shape, a.shape), gb && reduceToShape(gb, shape, b.shape)];
+  });
+}
+
+/** `a + b` with broadcasting. `[n, d] + [d] -> [n, d]` */
+export function add(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  return binary("add", a, b);
+}
+
+/** `a - b` with broadcasting. */
+export function sub(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  return binary("sub", a, b);
+}
+
+/** `a * b` elementwise with broadcasting (not the matrix product: see `matmul`). */
+export function mul(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  return binary("mul", a, b);
+}
+
+/** `a / b` elementwise with broadcasting. */
+export function div(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  return binary("div", a, b);
+}
+
+/**
+ * Applies `f` to every element; `dfdx(x, y)` gives the local derivative from
+ * the input `x` and the output `y = f(x)` (whichever is cheaper to use).
+ */
+function unary(op: string, x: Tensor, f: (v: number) => number, dfdx: (x: number, y: number) => number): Tensor {
+  const X = x.data;
+  const out = new Float32Array(X.length);
+  for (let i = 0; i < X.length; i++) out[i] = f(X[i]);
+  return fromOp(op, out, x.shape.slice(), [x], (g) => {
+    const gx = new Float32Array(X.length);
+    for (let i = 0; i < X.length; i++) gx[i] = g[i] * dfdx(X[i], out[i]);
+    return [gx];
+  });
+}
+
+/** `-x` */
+export function neg(x: Tensor): Tensor {
+  return unary("neg", x, (v) => -v, () => -1);
+}
+
+/** `e^x` */
+export function exp(x: Tensor): Tensor {
+  return unary("exp", x, Math.exp, (_, y) => y);
+}
+
+/** Natural logarithm (`-Infinity` at 0, `NaN` below). */
+export function log(x: Tensor): Tensor {
+  return unary("log", x, Math.log, (v) => 1 / v);
+}
+
+/** Square root. */
+export function sqrt(x: Tensor): Tensor {
+  return unary("sqrt", x, Math.sqrt, (_, y) => 0.5 / y);
+}
+
+/** `x^p` for a constant exponent `p`. */
+export function pow(x: Tensor, p: number): Tensor {
+  if (typeof p !== "number") throw new ShapeError(`pow: exponent must be a number, got ${typeof p} for x of shape ${shapeString(x.shape)}`);
+  return unary("pow", x, (v) => v ** p, (v) => (p === 0 ? 0 : p * v ** (p - 1)));
+}
+
+/** `|x|`; the gradient at exactly 0 is 0, as in PyTorch. */
+export function abs(x: Tensor): Tensor {
+  return unary("abs", x, Math.abs, (v) => Math.sign(v));
+}
+
+/** Hyperbolic tangent. */
+export function tanh(x: Tensor): Tensor {
+  return unary("tanh", x, Math.tanh, (_, y) => 1 - y * y);
+}
+
+/** `max(x, 0)`; the gradient at exactly 0 is 0, as in PyTorch. */
+export function relu(x: Tensor): Tensor {
+  return unary("relu", x, (v) => (v > 0 ? v : 0), (v) => (v > 0 ? 1 : 0));
+}
+
+/** `1 / (1 + e^-x)` */
+export function sigmoid(x: Tensor): Tensor {
+  return unary("sigmoid", x, (v) => 1 / (1 + Math.exp(-v)), (_, y) => y * (1 - y));
+}
+
+/**
+ * GELU in its exact form, PyTorch's default: `x·Φ(x) = x/2 · (1 + erf(x/√2))`.
+ * Written with `erfc` so it stays accurate for large negative x, where
+ * `1 + erf` would cancel to 0. (Its own loop rather than `unary`: it is the
+ * MLP's hot path, and backward reuses Φ(x) from the forward pass.)
+ */
+export function gelu(x: Tensor): Tensor {
+  const X = x.data;
+  const n = X.length;
+  const cdf = new Float32Array(n); // Φ(x)
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const phi = 0.5 * erfc(-X[i] * Math.SQRT1_2);
+    cdf[i] = phi;
+    out[i] = X[i] * phi;
+  }
+  return fromOp("gelu", out, x.shape.slice(), [x], (g) => {
+    // d/dx x·Φ(x) = Φ(x) + x·φ(x), with φ the standard normal density
+    const gx = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = X[i];
+      gx[i] = g[i] * (cdf[i] + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI);
+    }
+    return [gx];
+  });
+}
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * Complementary error function `1 - erf(z)` with relative error below
+ * 1.2e-7 everywhere (Chebyshev fit from Numerical Recipes, §6.2), about the
+ * precision of a float32.
+ */
+export function erfc(z: number): number {
+  const x = Math.abs(z);
+  const t = 1 / (1 + 0.5 * x);
+  const poly =
+    -x * x - 1.26551223 +
+    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const r = t * Math.exp(poly);
+  return z >= 0 ? r : 2 - r;
+}
+
+/** Error function, `erf(z) = 1 - erfc(z)`. */
+export function erf(z: number): number {
+  return 1 - erfc(z);
+}

@@ -1,0 +1,50 @@
+import { ShapeError, shapeString } from "../errors";
+import { Tensor, fromOp, sizeOf } from "../tensor";
+import { broadcastShapes, expandData, reduceToShape } from "./broadcast";
+import { type TensorOrNumber, asTensor } from "./elementwise";
+
+/**
+ * Replaces `x` by `value` wherever `mask` is nonzero; `mask` broadcasts to
+ * `x`'s shape. Attention uses it to set disallowed scores to `-Infinity`.
+ * `x [n, m], mask [n, m] or [m] -> [n, m]`
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  const shape = broadcastShapes("maskedFill", x.shape, mask.shape);
+  if (sizeOf(shape) !== x.size || shape.length !== x.ndim) {
+    throw new ShapeError(`maskedFill: mask ${shapeString(mask.shape)} must broadcast to x ${shapeString(x.shape)}`);
+  }
+  const M = expandData(mask, shape);
+  const out = new Float32Array(x.size);
+  for (let i = 0; i < out.length; i++) out[i] = M[i] !== 0 ? value : x.data[i];
+  return fromOp("maskedFill", out, shape, [x], (g) => {
+    const gx = new Float32Array(g.length); // filled positions did not depend on x
+    for (let i = 0; i < g.length; i++) if (M[i] === 0) gx[i] = g[i];
+    return [gx];
+  });
+}
+
+/**
+ * Picks `a` where `cond` is nonzero and `b` elsewhere; all three broadcast.
+ * `where([n, m], [n, m], 0) -> [n, m]`
+ */
+export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tensor {
+  const ta = asTensor(a);
+  const tb = asTensor(b);
+  const shape = broadcastShapes("where", cond.shape, ta.shape, tb.shape);
+  const C = expandData(cond, shape);
+  const A = expandData(ta, shape);
+  const B = expandData(tb, shape);
+  const n = C.length;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = C[i] !== 0 ? A[i] : B[i];
+  return fromOp("where", out, shape, [ta, tb], (g) => {
+    // Each output position came from exactly one of a and b.
+    const ga = ta.requiresGrad ? new Float32Array(n) : null;
+    const gb = tb.requiresGrad ? new Float32Array(n) : null;
+    for (let i = 0; i < n; i++) {
+      if (C[i] !== 0) { if (ga) ga[i] = g[i]; }
+      else if (gb) gb[i] = g[i];
+    }
+    return [ga && reduceToShape(ga, shape, ta.shape), gb && reduceToShape(gb, shape, tb.shape)];
+  });
+}

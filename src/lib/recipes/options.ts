@@ -1,0 +1,39 @@
+import type { TrainProgress, TrainResult } from "../train/train";
+
+/**
+ * What every recipe's training function takes. The same call runs in a
+ * chapter's worker (with the page's `signal` and a live chart in
+ * `onProgress`) and in `scripts/train.ts` (which writes the shipped weights).
+ */
+export interface RecipeOptions {
+  /** Seeds the initial weights and the order of the training data: same seed, same losses. */
+  seed?: number;
+  /** Optimizer steps; each recipe has a default that reaches its targets. */
+  steps?: number;
+  /** Called after every step with the loss, speed and extra metrics. */
+  onProgress?: (progress: TrainProgress) => void;
+  /** Stops training before the next step once aborted (the notebook's Stop button). */
+  signal?: { readonly aborted: boolean };
+}
+
+/** A trained model with the record of its training run. */
+export interface Trained<Model> {
+  model: Model;
+  result: TrainResult;
+}
+
+/**
+ * Learning rate at `step` (0-based) of `steps`: a linear warm-up over the
+ * first `warmup` steps (large early updates on random weights are what
+ * makes small transformers diverge), then a cosine decay from `peak` to
+ * `peak · floor`, so the last steps settle instead of bouncing.
+ *
+ * @example
+ * warmupCosine(0, 100, 1e-2, 10);  // 1e-3
+ * warmupCosine(99, 100, 1e-2, 10); // ~1e-3 (floor 0.1 of the peak)
+ */
+export function warmupCosine(step: number, steps: number, peak: number, warmup: number, floor = 0.1): number {
+  if (step < warmup) return (peak * (step + 1)) / warmup;
+  const progress = Math.min(1, (step - warmup) / Math.max(1, steps - warmup));
+  return peak * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+}

@@ -1,0 +1,168 @@
+/**
+ * The `"notebook"` module that cells import:
+ *
+ * ```ts
+ * import { display, heatmap, check } from "notebook";
+ * ```
+ *
+ * Helpers that draw (`heatmap`, `line`, ...) only build data (see plots.ts).
+ * Helpers that act (`display`, `check`, `signal`, `asset`, `loadBytes`) need
+ * to know which cell is running and where its outputs go: the engine gives
+ * each cell run its own module object from `bindNotebook(context)`. The
+ * top-level exports below use the context of the cell that is running now,
+ * so importing this file directly (tests, tools) behaves the same.
+ * Nothing here touches the DOM, `window` or Node: the same module serves the
+ * Web Worker and the build.
+ */
+import type { Output } from "./protocol";
+import { tagHidden, tagOutput, taggedOutput } from "./displayable";
+import { toValueView } from "./values";
+import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "./plots";
+
+export { bar, dots, graph, heatmap, image, line, patches, row, scatter };
+export type { HeatmapOptions, ImageOptions, PatchesOptions, LineSeries, ScatterPoint } from "./plots";
+
+/** What the engine provides while a cell runs. */
+export interface NotebookContext {
+  /** Shows `output` under the running cell; same `outputId` + `replace` overwrites an earlier one. */
+  emit(output: Output, options?: { outputId?: string; replace?: boolean }): string;
+  /** Aborted when the reader presses Stop. */
+  signal: AbortSignal;
+  /** The URL of a static asset under the site's base path. */
+  asset(path: string): string;
+  /** The bytes of a static asset (fetch in the browser, the file system at build time). */
+  loadBytes(path: string): Promise<Uint8Array>;
+}
+
+/** Returned by `display`: call `update` to redraw the same output (live charts). */
+export interface DisplayHandle {
+  update(value: unknown): void;
+}
+
+/** The output that shows `value`: a chart or table from a helper, or the value by type. */
+export function outputFor(value: unknown): Output {
+  const tagged = taggedOutput(value);
+  if (tagged && tagged !== "hidden") return tagged;
+  return { kind: "value", value: toValueView(value) };
+}
+
+function displayIn(context: NotebookContext, value: unknown): DisplayHandle {
+  const outputId = context.emit(outputFor(value));
+  return tagHidden({
+    update(next: unknown) {
+      context.emit(outputFor(next), { outputId, replace: true });
+    },
+  });
+}
+
+function checkIn(context: NotebookContext, title: string, passed: boolean | (() => boolean), messageWhenWrong: string): void {
+  let verdict: boolean;
+  let message = messageWhenWrong;
+  try {
+    verdict = Boolean(typeof passed === "function" ? passed() : passed);
+  } catch (error) {
+    verdict = false;
+    message = `${messageWhenWrong} (the check itself failed: ${(error as Error)?.message ?? String(error)})`;
+  }
+  context.emit({ kind: "check", passed: verdict, title, message: verdict ? "" : message });
+}
+
+/**
+ * Builds a table output.
+ * @param rows objects (columns from their keys) or arrays of cells
+ * @param columns column names, in order (default: the keys of the first row)
+ * @example table([{ token: "cat", p: 0.61 }, { token: "dog", p: 0.2 }])
+ */
+export function table(rows: unknown[], columns?: string[], caption?: string): { columns: string[]; rows: (string | number)[][] } {
+  if (!Array.isArray(rows)) throw new Error("table: expected an array of rows");
+  const first = rows[0];
+  const names =
+    columns ??
+    (Array.isArray(first) ? first.map((_, i) => String(i)) : typeof first === "object" && first !== null ? Object.keys(first) : ["value"]);
+  const cell = (v: unknown): string | number => (typeof v === "number" ? v : typeof v === "string" ? v : JSON.stringify(v) ?? String(v));
+  const body = rows.map((r) =>
+    Array.isArray(r)
+      ? names.map((_, i) => cell(r[i]))
+      : typeof r === "object" && r !== null
+        ? names.map((name) => cell((r as Record<string, unknown>)[name]))
+        : [cell(r)],
+  );
+  const spec = { columns: names, rows: body, ...(caption ? { caption } : {}) };
+  return tagOutput(spec, { kind: "table", ...spec });
+}
+
+/** The module a cell gets: every helper, with the acting ones bound to `context`. */
+export function bindNotebook(context: NotebookContext) {
+  return {
+    display: (value: unknown) => displayIn(context, value),
+    check: (title: string, passed: boolean | (() => boolean), messageWhenWrong: string) =>
+      checkIn(context, title, passed, messageWhenWrong),
+    signal: context.signal,
+    asset: (path: string) => context.asset(path),
+    loadBytes: (path: string) => context.loadBytes(path),
+    table,
+    heatmap,
+    dots,
+    image,
+    patches,
+    line,
+    bar,
+    scatter,
+    graph,
+    row,
+  };
+}
+
+/** The shape of the `"notebook"` module as cells see it. */
+export type NotebookModule = ReturnType<typeof bindNotebook>;
+
+let active: NotebookContext | null = null;
+
+/**
+ * Aborted when the reader presses Stop; long loops should check it:
+ * `for (...) { if (signal.aborted) break; ... }`.
+ */
+export let signal: AbortSignal = new AbortController().signal;
+
+/** Makes `context` the one the top-level exports use (the engine calls this around each cell). */
+export function setActiveContext(context: NotebookContext | null): void {
+  active = context;
+  signal = context?.signal ?? new AbortController().signal;
+}
+
+function current(helper: string): NotebookContext {
+  if (!active) throw new Error(`${helper}: only works inside a running notebook cell`);
+  return active;
+}
+
+/**
+ * Shows any value under the cell (tensors, charts, objects...) and returns a
+ * handle whose `update(value)` redraws it in place, for live charts.
+ * @example const live = display(line(losses)); ... live.update(line(losses));
+ */
+export function display(value: unknown): DisplayHandle {
+  return displayIn(current("display"), value);
+}
+
+/**
+ * An exercise verdict: a green tick, or a cross with `messageWhenWrong`.
+ * Never throws: a check that throws counts as failed.
+ * @example check("rows sum to 1", () => rowSums.every((s) => Math.abs(s - 1) < 1e-5), "your weights do not sum to 1 along the last axis")
+ */
+export function check(title: string, passed: boolean | (() => boolean), messageWhenWrong: string): void {
+  checkIn(current("check"), title, passed, messageWhenWrong);
+}
+
+/**
+ * The URL of a static file shipped with the site (e.g. trained weights),
+ * under the site's base path.
+ * @example const weights = await loadBytes("models/vit-tiny.bin")
+ */
+export function asset(path: string): string {
+  return current("asset").asset(path);
+}
+
+/** The bytes of a static file shipped with the site; works in the browser and at build time. */
+export function loadBytes(path: string): Promise<Uint8Array> {
+  return current("loadBytes").loadBytes(path);
+}

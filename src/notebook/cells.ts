@@ -1,0 +1,163 @@
+/**
+ * Cells as authors write them: fenced blocks in a chapter's MDX.
+ *
+ * ````md
+ * ```ts cell id=patches timeout=20000
+ * ...
+ * ```
+ * ```ts solution for=patches
+ * ...
+ * ```
+ * ````
+ *
+ * The remark plugin uses `parseCellMeta` on each fence's meta string; the
+ * chapter tests use `extractCells` on a whole file.
+ */
+
+/** Default per-cell time limit in milliseconds (issue 3: "default 10 s"). */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The options written after ```` ```ts cell ```` (or ```` ```ts solution ````). */
+export interface CellOptions {
+  /** `id=name`: stable id; absent means "use the position" (see `defaultCellId`). */
+  id?: string;
+  /** `hidden`: runs, but the code is collapsed behind "Show code". */
+  hidden: boolean;
+  /** `readonly`: shown and run, not editable. */
+  readonly: boolean;
+  /** `expect-error`: the cell is meant to throw; the build does not fail on it. */
+  expectError: boolean;
+  /** `timeout=ms`: per-cell time limit. */
+  timeout: number;
+  /** `exercise`: the reader's part of an exercise (starting code). */
+  exercise: boolean;
+  /** `norun`: not run at build time nor by Run all. */
+  norun: boolean;
+  /** `for=id` on a solution fence: the exercise cell it solves. */
+  solutionFor?: string;
+}
+
+/** One fenced block of a chapter, in page order. */
+export interface CellDefinition {
+  id: string;
+  /** "cell" for runnable cells, "solution" for the revealable solution of an exercise. */
+  kind: "cell" | "solution";
+  code: string;
+  options: CellOptions;
+  /** The chapter's slug or file name, for messages. */
+  chapter: string;
+  /** 1-based line of the opening fence in the MDX file, for messages. */
+  line: number;
+}
+
+/** The id of the `index`-th (0-based) `ts cell` fence of a chapter that has no `id=`. */
+export function defaultCellId(index: number): string {
+  return `cell-${index + 1}`;
+}
+
+const FLAGS = {
+  hidden: "hidden",
+  readonly: "readonly",
+  "expect-error": "expectError",
+  exercise: "exercise",
+  norun: "norun",
+} as const;
+
+/**
+ * Parses a fence's meta string, e.g. `cell id=attn hidden timeout=20000`.
+ * The leading `cell` / `solution` word is accepted and ignored. Unknown words
+ * throw, so a typo such as `expect_error` fails the build instead of silently
+ * doing nothing.
+ */
+export function parseCellMeta(meta: string): CellOptions {
+  const options: CellOptions = {
+    hidden: false,
+    readonly: false,
+    expectError: false,
+    timeout: DEFAULT_TIMEOUT_MS,
+    exercise: false,
+    norun: false,
+  };
+  for (const word of meta.trim().split(/\s+/).filter(Boolean)) {
+    const [key, value] = splitOption(word);
+    if (key === "cell" || key === "solution") continue;
+    if (key in FLAGS && value === undefined) {
+      options[FLAGS[key as keyof typeof FLAGS]] = true;
+    } else if (key === "id" && value) {
+      if (!/^[A-Za-z][\w-]*$/.test(value)) throw new Error(`cell id "${value}": use letters, digits, "-" and "_", starting with a letter`);
+      options.id = value;
+    } else if (key === "for" && value) {
+      options.solutionFor = value;
+    } else if (key === "timeout" && value && /^\d+$/.test(value)) {
+      options.timeout = Number(value);
+    } else {
+      throw new Error(
+        `unknown cell option "${word}" (known: id=name, hidden, readonly, expect-error, timeout=ms, exercise, norun, for=id)`,
+      );
+    }
+  }
+  return options;
+}
+
+function splitOption(word: string): [string, string | undefined] {
+  const eq = word.indexOf("=");
+  if (eq < 0) return [word, undefined];
+  return [word.slice(0, eq), word.slice(eq + 1).replace(/^["']|["']$/g, "")];
+}
+
+/** Matches an opening fence: indentation, 3+ backticks or tildes, then the info string. */
+const OPENING_FENCE = /^( {0,3})(`{3,}|~{3,})\s*(\S*)\s*(.*)$/;
+
+/**
+ * Finds every ```` ```ts cell ```` and ```` ```ts solution for=X ```` fence of
+ * an MDX file, in page order. Other fences (static code) are skipped whole, so
+ * a cell shown inside a four-backtick example is not mistaken for a real one.
+ */
+export function extractCells(mdxSource: string, chapter: string): CellDefinition[] {
+  const lines = mdxSource.split(/\r?\n/);
+  const cells: CellDefinition[] = [];
+  let cellIndex = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const open = OPENING_FENCE.exec(lines[i]);
+    if (!open) continue;
+    const [, , fence, lang, meta] = open;
+    const closing = findClosingFence(lines, i + 1, fence);
+    const kind = /^(cell|solution)\b/.exec(meta)?.[1] as "cell" | "solution" | undefined;
+    if (kind && (lang === "ts" || lang === "typescript")) {
+      let options: CellOptions;
+      try {
+        options = parseCellMeta(meta);
+      } catch (error) {
+        throw new Error(`${chapter}:${i + 1}: ${(error as Error).message}`);
+      }
+      if (kind === "solution" && !options.solutionFor) {
+        throw new Error(`${chapter}:${i + 1}: a solution fence needs for=<exercise cell id>`);
+      }
+      const id = kind === "cell" ? (options.id ?? defaultCellId(cellIndex)) : `${options.solutionFor}--solution`;
+      if (kind === "cell") cellIndex++;
+      cells.push({ id, kind, code: lines.slice(i + 1, closing).join("\n"), options, chapter, line: i + 1 });
+    }
+    i = closing;
+  }
+  checkUniqueIds(cells, chapter);
+  return cells;
+}
+
+function findClosingFence(lines: string[], from: number, fence: string): number {
+  for (let j = from; j < lines.length; j++) {
+    const trimmed = lines[j].trim();
+    if (trimmed.startsWith(fence[0].repeat(fence.length)) && /^[`~]+$/.test(trimmed)) return j;
+  }
+  return lines.length;
+}
+
+function checkUniqueIds(cells: CellDefinition[], chapter: string): void {
+  const seen = new Map<string, number>();
+  for (const cell of cells) {
+    const earlier = seen.get(cell.id);
+    if (earlier !== undefined) {
+      throw new Error(`${chapter}:${cell.line}: cell id "${cell.id}" is already used by the cell on line ${earlier}`);
+    }
+    seen.set(cell.id, cell.line);
+  }
+}

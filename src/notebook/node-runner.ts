@@ -1,0 +1,159 @@
+/**
+ * Runs a chapter's cells at build time with the same engine as the browser,
+ * in a `worker_threads` Worker so that a runaway cell can be stopped: when a
+ * cell passes its time limit the worker is terminated (a synchronous infinite
+ * loop cannot be interrupted any other way), the cell gets a `stopped` output
+ * and an error, and a fresh worker runs the rest of the chapter, with the
+ * stopped cell marked `norun` so cells that need it are skipped.
+ */
+import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
+import type { CellDefinition } from "./cells";
+import type { CellError, CellSource, Output, PageToWorker, WorkerToPage } from "./protocol";
+
+/** What one cell produced at build time. */
+export interface CellResult {
+  id: string;
+  outputs: Output[];
+  error?: CellError;
+  /** Run time reported by the engine (0 when skipped or not run). */
+  ms: number;
+  /** Not run: `norun`, or a cell it depends on failed. */
+  skipped?: boolean;
+}
+
+export interface NodeRunOptions {
+  /** The chapter's slug, for messages. */
+  chapter: string;
+  /** The site's `public/` directory; `loadBytes(path)` reads from it. */
+  publicDir: string;
+  /** The site's base path, for `asset(path)` URLs (default "/"). */
+  assetBase?: string;
+  /** The library's entry file (default `src/lib/index.ts`); tests may point at a fixture. */
+  libraryEntry?: string;
+}
+
+const BOOT = fileURLToPath(new URL("./node-worker-boot.mjs", import.meta.url));
+const ENTRY = fileURLToPath(new URL("./node-worker.ts", import.meta.url));
+const LIBRARY = fileURLToPath(new URL("../lib/index.ts", import.meta.url));
+
+/**
+ * Runs the `cell` definitions (solutions are ignored) in page order and
+ * resolves with one result per cell, in the same order. `norun` cells are not
+ * run. Rejects only when the runtime itself cannot start.
+ */
+export async function runCellsInNode(cells: CellDefinition[], options: NodeRunOptions): Promise<CellResult[]> {
+  const runnable = cells.filter((cell) => cell.kind === "cell");
+  const results = new Map<string, CellResult>(runnable.map((c) => [c.id, { id: c.id, outputs: [], ms: 0 }]));
+  const finished = new Set<string>();
+  const stopped = new Set<string>();
+
+  for (const cell of runnable) {
+    if (cell.options.norun) {
+      results.get(cell.id)!.skipped = true;
+      finished.add(cell.id);
+    }
+  }
+
+  // Each pass runs the whole chapter in a new worker; only a timeout or a crash causes another pass.
+  while (finished.size < runnable.length) {
+    const sources: CellSource[] = runnable.map((c) => ({
+      id: c.id,
+      code: c.code,
+      ...(c.options.norun || stopped.has(c.id) ? { norun: true } : {}),
+    }));
+    const outcome = await runPass(sources, runnable, options, (message) => record(message));
+    if (outcome.kind === "done") break;
+    const { cellId, error } = outcome;
+    if (!cellId) throw new Error(`chapter ${options.chapter}: the notebook runtime failed to start: ${error.message}`);
+    stopped.add(cellId);
+    const result = results.get(cellId)!;
+    if (error.name === "TimeoutError") result.outputs.push({ kind: "stopped", message: error.message });
+    result.error = error;
+    finished.add(cellId);
+  }
+  for (const cell of runnable) if (!finished.has(cell.id)) results.get(cell.id)!.skipped = true;
+  return runnable.map((c) => results.get(c.id)!);
+
+  function record(message: WorkerToPage): void {
+    if (!("cellId" in message) || finished.has(message.cellId)) return;
+    const result = results.get(message.cellId)!;
+    switch (message.type) {
+      case "output": {
+        const earlier = result.outputs.findIndex((_, i) => outputIds.get(result.outputs[i]) === message.outputId);
+        if (message.replace && earlier >= 0) result.outputs[earlier] = message.output;
+        else result.outputs.push(message.output);
+        outputIds.set(message.output, message.outputId);
+        break;
+      }
+      case "cellDone":
+        result.ms = message.ms;
+        finished.add(message.cellId);
+        break;
+      case "cellError":
+        result.error = message.error;
+        finished.add(message.cellId);
+        break;
+      case "cellSkipped":
+        result.skipped = true;
+        finished.add(message.cellId);
+        break;
+    }
+  }
+}
+
+const outputIds = new WeakMap<Output, string>();
+
+type PassOutcome = { kind: "done" } | { kind: "stopped"; cellId?: string; error: CellError };
+
+/** One worker, one `runAll`; resolves when the run is done, a cell times out, or the worker dies. */
+function runPass(
+  sources: CellSource[],
+  cells: CellDefinition[],
+  options: NodeRunOptions,
+  onMessage: (message: WorkerToPage) => void,
+): Promise<PassOutcome> {
+  const timeouts = new Map(cells.map((c) => [c.id, c.options.timeout]));
+  const worker = new Worker(BOOT, {
+    workerData: { entry: ENTRY, libraryEntry: options.libraryEntry ?? LIBRARY, publicDir: options.publicDir },
+    stdout: false,
+    stderr: false,
+  });
+  const post = (message: PageToWorker) => worker.postMessage(message);
+  return new Promise<PassOutcome>((resolve) => {
+    let running: string | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let settled = false;
+    const finish = (outcome: PassOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(outcome);
+    };
+    worker.on("message", (message: WorkerToPage) => {
+      if (message.type === "cellStart") {
+        running = message.cellId;
+        const limit = timeouts.get(message.cellId)!;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          const seconds = limit / 1000;
+          finish({
+            kind: "stopped",
+            cellId: message.cellId,
+            error: { name: "TimeoutError", message: `Stopped: the cell ran for more than ${seconds} s (its time limit; set timeout=ms on the fence to change it).` },
+          });
+        }, limit);
+      } else if (message.type === "cellDone" || message.type === "cellError") {
+        clearTimeout(timer);
+        running = undefined;
+      }
+      onMessage(message);
+      if (message.type === "runDone") finish({ kind: "done" });
+    });
+    worker.on("error", (error) => finish({ kind: "stopped", cellId: running, error: { name: error.name, message: error.message } }));
+    worker.on("exit", (code) => finish({ kind: "stopped", cellId: running, error: { name: "Error", message: `the notebook worker exited with code ${code}` } }));
+    post({ type: "init", chapter: options.chapter, cells: sources, assetBase: options.assetBase ?? "/" });
+    post({ type: "runAll", runId: 1 });
+  });
+}

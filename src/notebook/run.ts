@@ -1,0 +1,335 @@
+/**
+ * The engine: owns a chapter's cells, their shared scope and the dependency
+ * graph, runs cells and reports everything as `WorkerToPage` messages through
+ * `send`. It knows nothing of Web Workers, Node or the DOM; `worker.ts` and
+ * `node-worker.ts` wire it to their message channels.
+ *
+ * Runs are queued: a run request that arrives while a cell is awaiting waits
+ * for the current run to finish, so two runs never interleave in the scope.
+ */
+import type { CellSource, Output, PageToWorker, WorkerToPage } from "./protocol";
+import { transpileCell, wrapCell, CellSyntaxError, type TranspiledCell } from "./transpile";
+import { CellGraph } from "./graph";
+import { bindNotebook, outputFor, setActiveContext, type NotebookContext } from "./api";
+import { taggedOutput } from "./displayable";
+import { formatLogArgument } from "./values";
+import { runtimeCellError, syntaxCellError, withImportHint } from "./errors";
+import type { CellError } from "./protocol";
+
+export interface NotebookOptions {
+  /** Importable modules other than "notebook", e.g. `{ transformer: library }`. */
+  modules: Record<string, object>;
+  send(message: WorkerToPage): void;
+  /** The site's base URL for assets, e.g. "/course/" (ends with "/"). */
+  assetBase: string;
+  /** Reads an asset's bytes; defaults to `fetch(asset(path))`. */
+  loadBytes?(path: string): Promise<Uint8Array>;
+}
+
+/** Names a cell can use without importing them. */
+const BUILTINS = ["display"] as const;
+
+type Status = "stale" | "fresh" | "failed";
+
+interface CellState {
+  source: CellSource;
+  compiled?: TranspiledCell;
+  compileError?: CellSyntaxError;
+  /** The last compilation that succeeded: keeps the graph whole while a cell has a typo. */
+  lastGood?: TranspiledCell;
+  status: Status;
+  /** Names this cell put in the scope at its last successful run. */
+  defined: string[];
+}
+
+const LOG_LEVELS = ["log", "info", "warn", "error", "debug"] as const;
+
+export class Notebook {
+  private cells: CellState[] = [];
+  private readonly scope = new Map<string, unknown>();
+  private queue: Promise<void> = Promise.resolve();
+  private controller = new AbortController();
+  private currentRunId = -1;
+  private interruptedUpTo = -1;
+  private readonly functionCache = new Map<string, (runtime: object) => Promise<void>>();
+  private assetBase: string;
+
+  constructor(private readonly options: NotebookOptions) {
+    this.assetBase = options.assetBase;
+  }
+
+  /** Dispatches one page message (what the worker entries call). */
+  handle(message: PageToWorker): Promise<void> | void {
+    switch (message.type) {
+      case "init":
+        this.assetBase = message.assetBase;
+        return this.setCells(message.cells);
+      case "update":
+        return this.update(message.cell);
+      case "run":
+        return this.run(message.cellIds, message.runId);
+      case "runAll":
+        return this.runAll(message.runId, message.upTo);
+      case "interrupt":
+        return this.interrupt(message.runId);
+    }
+  }
+
+  /** Replaces the chapter's cells (page order) and forgets the scope. */
+  setCells(cells: CellSource[]): void {
+    this.cells = cells.map((source) => this.compile({ source, status: "stale", defined: [] }));
+    this.scope.clear();
+  }
+
+  /** The reader changed a cell's code; it runs when asked to. */
+  update(source: CellSource): void {
+    const state = this.state(source.id);
+    if (state.source.code === source.code && state.source.norun === source.norun) return;
+    state.source = source;
+    state.status = "stale";
+    this.compile(state);
+  }
+
+  /** Runs `cellIds`, the cells downstream of them, and any stale cells they need, in page order. */
+  run(cellIds: string[], runId: number): Promise<void> {
+    return this.enqueue(runId, () => {
+      const graph = this.graph();
+      // Cells that read a name the target used to declare must rerun too, even if it no longer declares it.
+      const oldNames = new Set(cellIds.flatMap((id) => this.state(id).defined));
+      const readers = this.cells.filter((c) => this.namesOf(c).references.some((n) => oldNames.has(n))).map((c) => c.source.id);
+      const plan = new Set(graph.downstream([...cellIds, ...readers]));
+      const addStaleUpstream = (id: string) => {
+        for (const up of graph.upstreamOf(id)) {
+          const state = this.state(up);
+          if (!plan.has(up) && state.status !== "fresh" && !state.source.norun) {
+            plan.add(up);
+            addStaleUpstream(up);
+          }
+        }
+      };
+      for (const id of [...plan]) addStaleUpstream(id);
+      return this.cells.map((c) => c.source.id).filter((id) => plan.has(id));
+    });
+  }
+
+  /** Runs every cell in page order except `norun` ones; with `upTo`, only the cells above that cell. */
+  runAll(runId: number, upTo?: string): Promise<void> {
+    return this.enqueue(runId, () => {
+      const end = upTo === undefined ? this.cells.length : this.indexOf(upTo);
+      return this.cells
+        .slice(0, end)
+        .filter((c) => !c.source.norun)
+        .map((c) => c.source.id);
+    });
+  }
+
+  /** Aborts the `signal` of the run in progress (if its id is at most `runId`) and drops queued runs up to `runId`. */
+  interrupt(runId: number): void {
+    this.interruptedUpTo = Math.max(this.interruptedUpTo, runId);
+    if (this.currentRunId <= runId) this.controller.abort();
+  }
+
+  private enqueue(runId: number, plan: () => string[]): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (runId <= this.interruptedUpTo) {
+        this.options.send({ type: "runDone", runId });
+        return;
+      }
+      this.currentRunId = runId;
+      this.controller = new AbortController();
+      try {
+        await this.execute(plan(), runId);
+      } finally {
+        this.options.send({ type: "runDone", runId });
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async execute(cellIds: string[], runId: number): Promise<void> {
+    const graph = this.graph();
+    const blocked = new Map<string, string>();
+    for (const cellId of cellIds) {
+      const state = this.state(cellId);
+      const send = this.options.send;
+      const reason = this.controller.signal.aborted
+        ? "the run was stopped"
+        : graph
+            .upstreamOf(cellId)
+            .map((up) => blocked.get(up) ?? (this.state(up).status !== "fresh" ? this.notRunReason(up) : undefined))
+            .find(Boolean);
+      this.forget(state);
+      if (reason) {
+        state.status = "failed";
+        blocked.set(cellId, `it depends on cell "${cellId}", which was skipped`);
+        send({ type: "cellSkipped", runId, cellId, because: reason });
+        continue;
+      }
+      const problem = state.compileError ? syntaxCellError(state.compileError) : graphError(graph, cellId);
+      const error = problem ?? (await this.runCell(state, graph.inputsOf(cellId), runId));
+      if (error) {
+        state.status = "failed";
+        blocked.set(cellId, `it depends on cell "${cellId}", which failed`);
+        send({ type: "cellError", runId, cellId, error });
+      }
+    }
+  }
+
+  private notRunReason(cellId: string): string {
+    const state = this.state(cellId);
+    return state.source.norun
+      ? `it depends on cell "${cellId}", which only runs when you press its Run button`
+      : `it depends on cell "${cellId}", which has not run`;
+  }
+
+  /** Runs one compiled cell; returns its error, or undefined after sending `cellDone`. */
+  private async runCell(state: CellState, inputs: string[], runId: number): Promise<CellError | undefined> {
+    const { send } = this.options;
+    const cell = state.compiled!;
+    const cellId = state.source.id;
+    const signal = this.controller.signal;
+    let outputCount = 0;
+    const context: NotebookContext = {
+      emit: (output, { outputId, replace } = {}) => {
+        const id = outputId ?? `${cellId}:${runId}:${outputCount++}`;
+        send({ type: "output", runId, cellId, outputId: id, output, ...(replace ? { replace } : {}) });
+        return id;
+      },
+      signal,
+      asset: (path) => resolveAsset(this.assetBase, path),
+      loadBytes: (path) => (this.options.loadBytes ? this.options.loadBytes(path) : fetchBytes(resolveAsset(this.assetBase, path))),
+    };
+    const notebookModule = bindNotebook(context);
+    const modules: Record<string, object> = { ...this.options.modules, notebook: notebookModule };
+    let defined: Record<string, unknown> = {};
+    const runtime = {
+      scope: Object.fromEntries(inputs.map((name) => [name, this.scope.get(name)])),
+      builtins: notebookModule,
+      value: undefined as unknown,
+      import(module: string, names: string[]) {
+        const found = modules[module];
+        if (!found) throw new Error(`the module "${module}" is not available in this notebook`);
+        const missing = names.filter((name) => !(name in found));
+        if (missing.length) throw new SyntaxError(`"${module}" has no export named ${missing.map((n) => `"${n}"`).join(", ")}`);
+        return found;
+      },
+      define(values: Record<string, unknown>) {
+        defined = values;
+      },
+    };
+    const builtins = cell.references.filter((name) => !inputs.includes(name) && (BUILTINS as readonly string[]).includes(name));
+
+    send({ type: "cellStart", runId, cellId });
+    const started = performance.now();
+    const restoreConsole = captureConsole(context);
+    setActiveContext(context);
+    try {
+      const fn = this.evaluate(wrapCell(cell, { inputs, builtins, cellId }));
+      await fn(runtime);
+      let value = runtime.value;
+      if (isThenable(value)) value = await value;
+      if (cell.hasValue && value !== undefined && taggedOutput(value) !== "hidden") context.emit(outputFor(value));
+    } catch (thrown) {
+      if (signal.aborted) context.emit({ kind: "stopped", message: "Stopped." } satisfies Output);
+      return withImportHint(
+        runtimeCellError(thrown, cellId, (safeId) => this.lookup(safeId)),
+        modules,
+      );
+    } finally {
+      restoreConsole();
+      setActiveContext(null);
+    }
+    for (const [name, value] of Object.entries(defined)) this.scope.set(name, value);
+    state.defined = Object.keys(defined);
+    state.status = "fresh";
+    send({ type: "cellDone", runId, cellId, ms: Math.round((performance.now() - started) * 100) / 100 });
+    return undefined;
+  }
+
+  private evaluate(code: string): (runtime: object) => Promise<void> {
+    let fn = this.functionCache.get(code);
+    if (!fn) {
+      // Indirect eval: global scope, so cells never see this module's variables.
+      fn = (0, eval)(code) as (runtime: object) => Promise<void>;
+      if (this.functionCache.size > 500) this.functionCache.clear();
+      this.functionCache.set(code, fn);
+    }
+    return fn;
+  }
+
+  private compile(state: CellState): CellState {
+    try {
+      state.compiled = transpileCell(state.source.code);
+      state.lastGood = state.compiled;
+      state.compileError = undefined;
+    } catch (error) {
+      if (!(error instanceof CellSyntaxError)) throw error;
+      state.compiled = undefined;
+      state.compileError = error;
+    }
+    return state;
+  }
+
+  private namesOf(state: CellState): { declarations: string[]; references: string[] } {
+    return state.compiled ?? state.lastGood ?? { declarations: [], references: [] };
+  }
+
+  private graph(): CellGraph {
+    return new CellGraph(this.cells.map((c) => ({ id: c.source.id, ...this.namesOf(c) })));
+  }
+
+  /** Removes the names a cell defined, so nothing downstream sees a stale value. */
+  private forget(state: CellState): void {
+    for (const name of state.defined) this.scope.delete(name);
+    state.defined = [];
+  }
+
+  private lookup(safeId: string) {
+    const state = this.cells.find((c) => c.source.id.replace(/[^\w-]/g, "_") === safeId);
+    return state?.compiled ? { id: state.source.id, cell: state.compiled } : undefined;
+  }
+
+  private indexOf(cellId: string): number {
+    const index = this.cells.findIndex((c) => c.source.id === cellId);
+    if (index < 0) throw new Error(`no cell with id "${cellId}"`);
+    return index;
+  }
+
+  private state(cellId: string): CellState {
+    return this.cells[this.indexOf(cellId)];
+  }
+}
+
+function graphError(graph: CellGraph, cellId: string): CellError | undefined {
+  const problem = graph.problemOf(cellId);
+  return problem && { name: "NameError", message: problem.message };
+}
+
+/** Sends `console.*` calls to the running cell's output until the returned function is called. */
+function captureConsole(context: NotebookContext): () => void {
+  const saved = LOG_LEVELS.map((level) => [level, console[level]] as const);
+  for (const level of LOG_LEVELS) {
+    console[level] = (...args: unknown[]) => {
+      context.emit({ kind: "log", level: level === "debug" ? "log" : level, text: args.map(formatLogArgument).join(" ") });
+    };
+  }
+  return () => {
+    for (const [level, fn] of saved) console[level] = fn;
+  };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
+}
+
+/** `assetBase` + `path`, with exactly one slash between them. */
+export function resolveAsset(assetBase: string, path: string): string {
+  return `${assetBase.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load ${url}: ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
