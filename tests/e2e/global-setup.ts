@@ -23,10 +23,21 @@ export default async function setup(project: TestProject) {
   if (!process.env.E2E_SKIP_BUILD) {
     execFileSync("npx", ["astro", "build"], {
       stdio: "inherit",
-      env: { ...process.env, BASE_PATH: E2E_BASE_PATH, ASTRO_TELEMETRY_DISABLED: "1" },
+      env: { ...buildEnvironment(), BASE_PATH: E2E_BASE_PATH, ASTRO_TELEMETRY_DISABLED: "1" },
     });
   }
   const { server, url } = await serveStatic({ dir: "dist", base: E2E_BASE_PATH, port: 0 });
   project.provide("siteUrl", url);
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * The environment for the child build, without the `import.meta.env` values
+ * Vitest puts into `process.env` (`BASE_URL=/`, `MODE`, `DEV`, `PROD`, `SSR`):
+ * Vite reads them back during the server-side render, and a leaked
+ * `BASE_URL=/` silently drops the base path from Starlight's own links.
+ */
+function buildEnvironment(): NodeJS.ProcessEnv {
+  const leaked = new Set(["BASE_URL", "MODE", "DEV", "PROD", "SSR"]);
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !leaked.has(key) && !key.startsWith("VITEST")));
 }

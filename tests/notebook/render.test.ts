@@ -67,6 +67,24 @@ describe("renderOutput: one snapshot per plot mark", () => {
   }
 });
 
+describe("renderOutput: charts are single labelled images for screen readers", () => {
+  for (const [name, plot] of Object.entries(plots)) {
+    it(name, () => {
+      const { document } = parseHTML("<!doctype html><html><body></body></html>");
+      const chart = renderOutput({ kind: "plot", plot }, document);
+      const svgs = Array.from(chart.querySelectorAll("svg")).filter((svg) => !svg.parentElement?.closest("svg"));
+      expect(svgs.length).toBeGreaterThan(0);
+      for (const svg of svgs) {
+        expect(svg.getAttribute("role")).toBe("img");
+        expect(svg.getAttribute("aria-label")).toBeTruthy();
+      }
+      // An aria-label on an element without a role is what axe reports as "serious".
+      const stray = Array.from(chart.querySelectorAll("[aria-label]")).filter((node) => node.tagName.toLowerCase() !== "svg" && !node.getAttribute("role") && node.tagName.toLowerCase() !== "table");
+      expect(stray.map((node) => node.tagName)).toEqual([]);
+    });
+  }
+});
+
 describe("renderOutput: values, logs, tables, checks, errors", () => {
   const outputs: Record<string, Output[]> = {
     values: [

@@ -43,18 +43,18 @@ export function multiHeadAttention(x: Tensor, params: AttentionParams, options: 
   const { heads, mask } = options;
   const context = options.context ?? x;
   const d = x.shape.at(-1)!;
-  const where = `x ${shapeString(x.shape)}${options.context ? `, context ${shapeString(context.shape)}` : ""}`;
-  if (x.shape.length < 2 || x.shape.length > 3) throw new ShapeError(`multiHeadAttention: x must be [n, d] or [B, n, d], got ${where}`);
+  const where = () => `x ${shapeString(x.shape)}${options.context ? `, context ${shapeString(context.shape)}` : ""}`;
+  if (x.shape.length < 2 || x.shape.length > 3) throw new ShapeError(`multiHeadAttention: x must be [n, d] or [B, n, d], got ${where()}`);
   if (!Number.isInteger(heads) || heads < 1 || d % heads !== 0) {
-    throw new ShapeError(`multiHeadAttention: width ${d} is not divisible by heads ${heads} (${where})`);
+    throw new ShapeError(`multiHeadAttention: width ${d} is not divisible by heads ${heads} (${where()})`);
   }
   if (context.shape.length !== x.shape.length || context.shape.at(-1) !== d) {
-    throw new ShapeError(`multiHeadAttention: context must match x in rank and width d: ${where}`);
+    throw new ShapeError(`multiHeadAttention: context must match x in rank and width d: ${where()}`);
   }
   for (const name of ["wq", "wk", "wv", "wo"] as const) {
     const s = params[name]?.shape;
     if (!s || s.length !== 2 || s[0] !== d || s[1] !== d) {
-      throw new ShapeError(`multiHeadAttention: ${name} must be [${d}, ${d}] for ${where}, got ${s ? shapeString(s) : "nothing"}`);
+      throw new ShapeError(`multiHeadAttention: ${name} must be [${d}, ${d}] for ${where()}, got ${s ? shapeString(s) : "nothing"}`);
     }
   }
 

@@ -16,7 +16,8 @@ export function maxAbsDifference(a: Tensor, b: Tensor): number {
   let largest = 0;
   for (let i = 0; i < a.data.length; i++) {
     const d = Math.abs(a.data[i] - b.data[i]);
-    if (!(d <= largest)) largest = d; // also catches NaN, which must never look "close"
+    if (Number.isNaN(d)) return NaN; // a NaN anywhere must never look "close"
+    if (d > largest) largest = d;
   }
   return largest;
 }

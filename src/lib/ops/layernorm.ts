@@ -9,9 +9,9 @@ import { Tensor, fromOp } from "../tensor";
  */
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
   const d = x.shape[x.ndim - 1];
-  const where = `x ${shapeString(x.shape)}, gamma ${shapeString(gamma.shape)}, beta ${shapeString(beta.shape)}`;
+  const where = () => `x ${shapeString(x.shape)}, gamma ${shapeString(gamma.shape)}, beta ${shapeString(beta.shape)}`;
   if (x.ndim === 0 || gamma.ndim !== 1 || beta.ndim !== 1 || gamma.shape[0] !== d || beta.shape[0] !== d) {
-    throw new ShapeError(`layerNorm: gamma and beta must have shape [${x.ndim ? d : "d"}] to match the last axis: ${where}`);
+    throw new ShapeError(`layerNorm: gamma and beta must have shape [${x.ndim ? d : "d"}] to match the last axis: ${where()}`);
   }
   const rows = d === 0 ? 0 : x.size / d;
   const X = x.data;

@@ -42,19 +42,41 @@ function gemm(
   b: Float32Array, bOff: number, bRow: number, bCol: number,
   c: Float32Array, cOff: number, n: number, k: number, m: number,
 ): void {
+  // Sizes and offsets often arrive as doubles (shapes computed by division); `| 0`
+  // makes them small integers again, or V8 compiles the kernel's index
+  // arithmetic for doubles and runs it several times slower.
+  aOff |= 0; aRow |= 0; aCol |= 0; bOff |= 0; bRow |= 0; bCol |= 0; cOff |= 0; n |= 0; k |= 0; m |= 0;
   if (n === 0 || m === 0 || k === 0) return;
+  if (aRow === 1 && bCol === 1 && k > 1) {
+    // Aᵀ @ B with both stored row-major (the weight gradients Xᵀ·dY): each step of p
+    // reads 4 neighbouring numbers of A and of B, so no packing is needed.
+    gemmOuter(a, aOff, aCol, b, bOff, bRow, c, cOff, n, k, m);
+    gemmOuterEdges(a, aOff, aCol, b, bOff, bRow, c, cOff, n, k, m);
+    return;
+  }
   if (aCol !== 1 && k > 1) {
     if (packedA.length < n * k) packedA = new Float32Array(n * k);
-    for (let i = 0; i < n; i++) for (let p = 0; p < k; p++) packedA[i * k + p] = a[aOff + i * aRow + p * aCol];
-    [a, aOff, aRow] = [packedA, 0, k];
+    a = pack(a, aOff, aRow, aCol, n, k, packedA);
+    aOff = 0;
+    aRow = k;
   }
   if (bRow !== 1 && k > 1) {
     if (packedB.length < k * m) packedB = new Float32Array(k * m);
-    // Walk B in storage order (p outer) and scatter into its transpose [m, k].
-    for (let p = 0; p < k; p++) for (let j = 0; j < m; j++) packedB[j * k + p] = b[bOff + p * bRow + j * bCol];
-    [b, bOff, bCol] = [packedB, 0, k];
+    b = pack(b, bOff, bCol, bRow, m, k, packedB); // Bᵀ [m, k]: column j of B becomes row j
+    bOff = 0;
+    bCol = k;
   }
   gemmContiguous(a, aOff, aRow, b, bOff, bCol, c, cOff, n, k, m);
+  gemmEdges(a, aOff, aRow, b, bOff, bCol, c, cOff, n, k, m);
+}
+
+/** Copies the `[rows, cols]` matrix `x[off + r·rowStride + c·colStride]` row-major into `out` and returns it. */
+function pack(x: Float32Array, off: number, rowStride: number, colStride: number, rows: number, cols: number, out: Float32Array): Float32Array {
+  for (let r = 0; r < rows; r++) {
+    const from = off + r * rowStride, to = r * cols;
+    for (let c = 0; c < cols; c++) out[to + c] = x[from + c * colStride];
+  }
+  return out;
 }
 
 /**
@@ -69,7 +91,7 @@ function gemm(
  * for a plain triple loop, and every load walks memory in order. Each output
  * is summed over p in order, in double precision, and added to `c` once.
  * Rows and columns left over when n or m is not a multiple of 4 (the edge
- * tiles) fall back to single dot products.
+ * tiles) fall back to single dot products in {@link gemmEdges}.
  */
 function gemmContiguous(
   a: Float32Array, aOff: number, aRow: number,
@@ -103,12 +125,83 @@ function gemmContiguous(
       c[r2] += c20; c[r2 + 1] += c21; c[r2 + 2] += c22; c[r2 + 3] += c23;
       c[r3] += c30; c[r3 + 1] += c31; c[r3 + 2] += c32; c[r3 + 3] += c33;
     }
-    for (let j = m4; j < m; j++) {
-      for (let r = i; r < i + 4; r++) c[cOff + r * m + j] += dot(a, aOff + r * aRow, b, bOff + j * bCol, k);
+  }
+}
+
+/**
+ * The outputs {@link gemmContiguous} leaves: columns m4.. of rows 0..n4 and
+ * all of rows n4.., one dot product each. (A separate call after the kernel:
+ * V8 compiles the kernel while its first call is still in the loops, and
+ * any code after them, not yet run, would throw that compiled code away.)
+ */
+function gemmEdges(
+  a: Float32Array, aOff: number, aRow: number,
+  b: Float32Array, bOff: number, bCol: number,
+  c: Float32Array, cOff: number, n: number, k: number, m: number,
+): void {
+  const n4 = n - (n % 4), m4 = m - (m % 4);
+  for (let i = 0; i < n; i++) {
+    for (let j = i < n4 ? m4 : 0; j < m; j++) c[cOff + i * m + j] += dot(a, aOff + i * aRow, b, bOff + j * bCol, k);
+  }
+}
+
+/**
+ * The same 4×4 register tile for operands whose tile direction is contiguous:
+ * `c[n, m] += A[n, k] @ B[k, m]` with `A[i, p] = a[aOff + i + p·aStep]` and
+ * `B[p, j] = b[bOff + p·bStep + j]`. Each step of p loads A[i..i+3, p] and
+ * B[p, j..j+3], 4 neighbouring numbers each, and the next step moves down one
+ * row of both stored matrices: a sum of outer products, in order over p.
+ */
+function gemmOuter(
+  a: Float32Array, aOff: number, aStep: number,
+  b: Float32Array, bOff: number, bStep: number,
+  c: Float32Array, cOff: number, n: number, k: number, m: number,
+): void {
+  const n4 = n - (n % 4);
+  const m4 = m - (m % 4);
+  for (let i = 0; i < n4; i += 4) {
+    for (let j = 0; j < m4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let pa = aOff + i; // A[i, p]
+      let pb = bOff + j; // B[p, j]
+      for (let p = 0; p < k; p++) {
+        const y0 = b[pb], y1 = b[pb + 1], y2 = b[pb + 2], y3 = b[pb + 3];
+        let x = a[pa];
+        c00 += x * y0; c01 += x * y1; c02 += x * y2; c03 += x * y3;
+        x = a[pa + 1];
+        c10 += x * y0; c11 += x * y1; c12 += x * y2; c13 += x * y3;
+        x = a[pa + 2];
+        c20 += x * y0; c21 += x * y1; c22 += x * y2; c23 += x * y3;
+        x = a[pa + 3];
+        c30 += x * y0; c31 += x * y1; c32 += x * y2; c33 += x * y3;
+        pa += aStep;
+        pb += bStep;
+      }
+      const r0 = cOff + i * m + j, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m;
+      c[r0] += c00; c[r0 + 1] += c01; c[r0 + 2] += c02; c[r0 + 3] += c03;
+      c[r1] += c10; c[r1 + 1] += c11; c[r1 + 2] += c12; c[r1 + 3] += c13;
+      c[r2] += c20; c[r2 + 1] += c21; c[r2 + 2] += c22; c[r2 + 3] += c23;
+      c[r3] += c30; c[r3 + 1] += c31; c[r3 + 2] += c32; c[r3 + 3] += c33;
     }
   }
-  for (let i = n4; i < n; i++) {
-    for (let j = 0; j < m; j++) c[cOff + i * m + j] += dot(a, aOff + i * aRow, b, bOff + j * bCol, k);
+}
+
+/** The outputs {@link gemmOuter} leaves (columns m4.. of rows 0..n4, all of rows n4..), one at a time. */
+function gemmOuterEdges(
+  a: Float32Array, aOff: number, aStep: number,
+  b: Float32Array, bOff: number, bStep: number,
+  c: Float32Array, cOff: number, n: number, k: number, m: number,
+): void {
+  const n4 = n - (n % 4), m4 = m - (m % 4);
+  for (let i = 0; i < n; i++) {
+    for (let j = i < n4 ? m4 : 0; j < m; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[aOff + i + p * aStep] * b[bOff + p * bStep + j];
+      c[cOff + i * m + j] += s;
+    }
   }
 }
 

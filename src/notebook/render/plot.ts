@@ -17,12 +17,44 @@ const MAX_WIDTH = 640;
 /** Renders any spec; a `row` becomes a wrapping flex container of charts. */
 export function renderPlot(spec: PlotSpec, doc: Document): Element {
   if (spec.mark === "row") {
-    const row = el(doc, "div", { class: "nb-plot-row" }, spec.plots.map((plot) => renderPlot(plot, doc)));
+    // Side by side they share the column; on a narrow screen the flex row wraps them.
+    const share = Math.max(260, Math.floor(MAX_WIDTH / spec.plots.length) - 8);
+    const charts = spec.plots.map((plot) => renderPlot(plot.width === undefined && plot.mark !== "row" && plot.mark !== "image" && plot.mark !== "patches" ? { ...plot, width: share } : plot, doc));
+    const row = el(doc, "div", { class: "nb-plot-row" }, charts);
     if (!spec.title) return row;
     return el(doc, "figure", { class: "nb-plot-group" }, [el(doc, "figcaption", { text: spec.title }), row]);
   }
   const chart = MARKS[spec.mark](spec as never, doc);
+  labelForScreenReaders(chart, describe(spec));
   return el(doc, "div", { class: `nb-plot nb-plot--${spec.mark}` }, [chart]);
+}
+
+/**
+ * Plot puts `aria-label` on inner `<g>` groups that have no role, which screen
+ * readers ignore and accessibility checkers flag. A chart is one image to a
+ * screen reader: each top-level `<svg>` gets `role="img"` and a label (its own,
+ * or a description of the spec), and inner labels are dropped.
+ */
+function labelForScreenReaders(chart: Element, description: string): void {
+  const svgs = chart.tagName.toLowerCase() === "svg" ? [chart] : Array.from(chart.querySelectorAll("svg"));
+  for (const svg of svgs) {
+    for (const inner of Array.from(svg.querySelectorAll("[aria-label]"))) inner.removeAttribute("aria-label");
+    svg.setAttribute("role", "img");
+    if (!svg.getAttribute("aria-label")) svg.setAttribute("aria-label", description);
+  }
+}
+
+/** One sentence a screen reader can say about a chart: its title and what it draws. */
+function describe(spec: Exclude<PlotSpec, { mark: "row" }>): string {
+  const what =
+    spec.mark === "heatmap" || spec.mark === "dots" ? `${spec.mark === "dots" ? "dot grid" : "heatmap"} of ${spec.rows} × ${spec.cols} values`
+    : spec.mark === "image" ? `image of ${spec.imageHeight} × ${spec.imageWidth} pixels`
+    : spec.mark === "patches" ? `${spec.patches} patches of ${spec.patchSize} × ${spec.patchSize} pixels`
+    : spec.mark === "line" ? `line chart of ${spec.series.map((s) => s.name).join(", ")}`
+    : spec.mark === "bar" ? `bar chart of ${spec.values.length} values`
+    : spec.mark === "scatter" ? `scatter plot of ${spec.points.length} points`
+    : `graph of ${spec.nodes.length} nodes and ${spec.edges.length} edges`;
+  return spec.title ? `${spec.title}: ${what}` : what;
 }
 
 const MARKS: { [M in Exclude<PlotSpec["mark"], "row">]: (spec: Of<M>, doc: Document) => Element } = {
@@ -59,7 +91,7 @@ function indexAxis(count: number, labels: string[] | undefined, label: string) {
 
 /** Chart width and cell-based height for a matrix, within the column. */
 function matrixSize(spec: { rows: number; cols: number; width?: number; height?: number }, legendRoom = 0) {
-  const cell = Math.max(4, Math.min(40, Math.floor((MAX_WIDTH - 80) / spec.cols)));
+  const cell = Math.max(4, Math.min(40, Math.floor(((spec.width ?? MAX_WIDTH) - 80) / spec.cols)));
   const width = spec.width ?? Math.min(MAX_WIDTH, spec.cols * cell + 80);
   const height = spec.height ?? Math.min(MAX_WIDTH, spec.rows * cell + 60 + legendRoom);
   return { width, height };

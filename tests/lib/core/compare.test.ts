@@ -20,6 +20,7 @@ describe("allClose and maxAbsDifference", () => {
     const a = tensor([1, NaN]);
     expect(allClose(a, a)).toBe(false);
     expect(maxAbsDifference(a, tensor([1, 2]))).toBeNaN();
+    expect(maxAbsDifference(tensor([NaN, 0.1]), tensor([0, 0]))).toBeNaN();
   });
 
   it("softmax of a shifted row is close to the original (the reason these exist)", () => {
