@@ -12,9 +12,7 @@ import { loadState } from "../nn/state";
 import { CORPUS_ALPHABET, CORPUS_WORDS, generateCorpus } from "../data/corpus";
 import { CharTokenizer } from "../data/tokenizer";
 import { sampleWindows } from "../data/batches";
-import { AdamW } from "../train/optimizers";
-import { train } from "../train/train";
-import { type RecipeOptions, type Trained, warmupCosine } from "./options";
+import { type RecipeOptions, type Trained, trainWithSchedule } from "./options";
 
 /** One token per character of the corpus alphabet (newline, space, period, a-z): 29 tokens. */
 export const charTokenizer = new CharTokenizer(CORPUS_ALPHABET);
@@ -55,24 +53,14 @@ export function charTrainingIds(): number[] {
  * sampleText(model, { prompt: "the ", length: 80 });
  */
 export async function trainCharLM(options: RecipeOptions = {}): Promise<Trained<LanguageModel>> {
-  const { seed = 0, steps = CHAR_LM_TRAINING.steps, onProgress, signal } = options;
-  const { batchSize, lr, warmup, weightDecay, clip } = CHAR_LM_TRAINING;
+  const { seed = 0 } = options;
   const ids = charTrainingIds();
   const model = new LanguageModel(CHAR_LM_CONFIG, { seed });
   const windowRng = new Random(seed + 0x5eed);
-  const optimizer = new AdamW(model.params, { lr, weightDecay });
-  const result = await train({
-    params: model.params,
-    optimizer,
-    steps,
-    clip,
-    onProgress,
-    signal,
-    step: (i) => {
-      optimizer.lr = warmupCosine(i, steps, lr, warmup);
-      const { inputs, targets } = sampleWindows(ids, CHAR_LM_CONFIG.contextLength, batchSize, windowRng); // [B, T], B·T
-      return crossEntropy(model.forward(inputs, { training: true }).logits, targets); // [B, T, V] vs B·T
-    },
+  const { batchSize } = CHAR_LM_TRAINING;
+  const result = await trainWithSchedule(model.params, CHAR_LM_TRAINING, options, () => {
+    const { inputs, targets } = sampleWindows(ids, CHAR_LM_CONFIG.contextLength, batchSize, windowRng); // [B, T], B·T
+    return crossEntropy(model.forward(inputs, { training: true }).logits, targets); // [B, T, V] vs B·T
   });
   return { model, result };
 }

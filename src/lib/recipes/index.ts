@@ -3,7 +3,7 @@
  * configuration, its data pipeline, a training function (the same one runs
  * in a chapter's worker and in `scripts/train.ts`) and its metrics.
  */
-export { type RecipeOptions, type Trained, warmupCosine } from "./options";
+export { type RecipeOptions, type Trained, type Schedule, warmupCosine, trainWithSchedule } from "./options";
 export {
   VIT_CONFIG, VIT_TRAINING, OBJECT_PATCH_FRACTION, backgroundContrast, shapeBatch, trainVit, loadVit, evaluateVit,
   classTokenAttention, objectAttentionRatio, type VitMetrics,

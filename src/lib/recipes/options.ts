@@ -1,4 +1,6 @@
-import type { TrainProgress, TrainResult } from "../train/train";
+import { AdamW } from "../train/optimizers";
+import { train, type TrainOptions, type TrainProgress, type TrainResult } from "../train/train";
+import type { Params } from "../nn/params";
 
 /**
  * What every recipe's training function takes. The same call runs in a
@@ -36,4 +38,41 @@ export function warmupCosine(step: number, steps: number, peak: number, warmup: 
   if (step < warmup) return (peak * (step + 1)) / warmup;
   const progress = Math.min(1, (step - warmup) / Math.max(1, steps - warmup));
   return peak * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+}
+
+/** The optimisation settings of a recipe (its `*_TRAINING` constant). */
+export interface Schedule {
+  steps: number;
+  lr: number;
+  warmup: number;
+  weightDecay: number;
+  clip: number;
+}
+
+/**
+ * The loop every recipe shares: AdamW with {@link warmupCosine}, gradients
+ * clipped to `schedule.clip`, stoppable through `options.signal`. Only the
+ * loss of a step differs between models.
+ */
+export function trainWithSchedule(
+  params: Params,
+  schedule: Schedule,
+  options: RecipeOptions,
+  stepLoss: TrainOptions["step"],
+): Promise<TrainResult> {
+  const { steps = schedule.steps, onProgress, signal } = options;
+  const { lr, warmup, weightDecay, clip } = schedule;
+  const optimizer = new AdamW(params, { lr, weightDecay });
+  return train({
+    params,
+    optimizer,
+    steps,
+    clip,
+    onProgress,
+    signal,
+    step: (i) => {
+      optimizer.lr = warmupCosine(i, steps, lr, warmup);
+      return stepLoss(i);
+    },
+  });
 }

@@ -11,9 +11,7 @@ import { loadState } from "../nn/state";
 import { CharTokenizer } from "../data/tokenizer";
 import { padBatch } from "../data/batches";
 import { TRANSLATION_TARGET_WORDS, type TranslationPair, alignment, translationPairs } from "../data/translation";
-import { AdamW } from "../train/optimizers";
-import { train } from "../train/train";
-import { type RecipeOptions, type Trained, warmupCosine } from "./options";
+import { type RecipeOptions, type Trained, trainWithSchedule } from "./options";
 
 /** Source tokens: `<pad>` (id 0) and the ten digits, one token per character. */
 export const digitTokenizer = new CharTokenizer("0123456789", { specials: ["<pad>"] });
@@ -70,24 +68,14 @@ export function translationBatch(pairs: readonly TranslationPair[]): Translation
  * translate(model, ["347"]); // ["three hundred forty seven"]
  */
 export async function trainSeq2Seq(options: RecipeOptions = {}): Promise<Trained<Seq2Seq>> {
-  const { seed = 0, steps = SEQ2SEQ_TRAINING.steps, onProgress, signal } = options;
-  const { batchSize, lr, warmup, weightDecay, clip } = SEQ2SEQ_TRAINING;
+  const { seed = 0, steps = SEQ2SEQ_TRAINING.steps } = options;
+  const { batchSize } = SEQ2SEQ_TRAINING;
   const model = new Seq2Seq(SEQ2SEQ_CONFIG, { seed });
   const pairs = translationPairs({ count: steps * batchSize, seed: seed + 0x5eed, split: "train" });
-  const optimizer = new AdamW(model.params, { lr, weightDecay });
-  const result = await train({
-    params: model.params,
-    optimizer,
-    steps,
-    clip,
-    onProgress,
-    signal,
-    step: (i) => {
-      optimizer.lr = warmupCosine(i, steps, lr, warmup);
-      const { src, tgtIn, targets } = translationBatch(pairs.slice(i * batchSize, (i + 1) * batchSize));
-      const { logits } = model.forward(src, tgtIn); // [B, 5, V]
-      return crossEntropy(logits, targets, { ignoreIndex: PAD });
-    },
+  const result = await trainWithSchedule(model.params, SEQ2SEQ_TRAINING, options, (i) => {
+    const { src, tgtIn, targets } = translationBatch(pairs.slice(i * batchSize, (i + 1) * batchSize));
+    const { logits } = model.forward(src, tgtIn); // [B, 5, V]
+    return crossEntropy(logits, targets, { ignoreIndex: PAD });
   });
   return { model, result };
 }

@@ -9,9 +9,7 @@ import { crossEntropy } from "../ops/loss";
 import { ViT, type ViTConfig } from "../models/vit";
 import { loadState } from "../nn/state";
 import { SHAPE_CLASSES, drawScene, patchMask, shapesDataset } from "../data/images";
-import { AdamW } from "../train/optimizers";
-import { train } from "../train/train";
-import { type RecipeOptions, type Trained, warmupCosine } from "./options";
+import { type RecipeOptions, type Trained, trainWithSchedule } from "./options";
 
 /**
  * 8×8 patches of a 32×32 picture give 16 tokens plus the class token: few
@@ -106,25 +104,14 @@ export function shapeBatch(rng: Random, batchSize: number): { images: Tensor; la
  * evaluateVit(model, { seed: 123, count: 200 }); // { accuracy: ..., objectAttentionRatio: ... }
  */
 export async function trainVit(options: RecipeOptions = {}): Promise<Trained<ViT>> {
-  const { seed = 0, steps = VIT_TRAINING.steps, onProgress, signal } = options;
-  const { batchSize, lr, warmup, weightDecay, clip } = VIT_TRAINING;
+  const { seed = 0 } = options;
   const model = new ViT(VIT_CONFIG, { seed });
   // The data stream has its own generator, so changing the model never changes the pictures.
   const dataRng = new Random(seed + 0x5eed);
-  const optimizer = new AdamW(model.params, { lr, weightDecay });
-  const result = await train({
-    params: model.params,
-    optimizer,
-    steps,
-    clip,
-    onProgress,
-    signal,
-    step: (i) => {
-      optimizer.lr = warmupCosine(i, steps, lr, warmup);
-      const { images, labels } = shapeBatch(dataRng, batchSize);
-      const { logits } = model.forward(backgroundContrast(images), { training: true }); // [B, 4]
-      return { loss: crossEntropy(logits, labels), metrics: { accuracy: accuracyOf(logits, labels) } };
-    },
+  const result = await trainWithSchedule(model.params, VIT_TRAINING, options, () => {
+    const { images, labels } = shapeBatch(dataRng, VIT_TRAINING.batchSize);
+    const { logits } = model.forward(backgroundContrast(images), { training: true }); // [B, 4]
+    return { loss: crossEntropy(logits, labels), metrics: { accuracy: accuracyOf(logits, labels) } };
   });
   return { model, result };
 }
