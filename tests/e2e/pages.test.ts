@@ -35,6 +35,11 @@ describe("every page", () => {
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await page.waitForTimeout(300);
     expect(problems).toEqual([]);
+    if (path !== "") {
+      // Every chapter shows at least two charts of its tensors, drawn at build time.
+      const charts = await page.locator(".nb-plot svg[role=img]").count();
+      expect(charts, `charts on /${path}`).toBeGreaterThanOrEqual(2);
+    }
     await page.close();
   });
 

@@ -13,12 +13,15 @@ type Of<M extends PlotSpec["mark"]> = Extract<PlotSpec, { mark: M }>;
 
 /** Widest chart we draw, in CSS pixels (the content column of the site). */
 const MAX_WIDTH = 640;
+/** Room for a row of charts inside a cell's output box, and the gap between them (see `.nb-plot-row`). */
+const ROW_WIDTH = 580;
+const ROW_GAP = 16;
 
 /** Renders any spec; a `row` becomes a wrapping flex container of charts. */
 export function renderPlot(spec: PlotSpec, doc: Document): Element {
   if (spec.mark === "row") {
     // Side by side they share the column; on a narrow screen the flex row wraps them.
-    const share = Math.max(260, Math.floor(MAX_WIDTH / spec.plots.length) - 8);
+    const share = Math.max(260, Math.floor((ROW_WIDTH - ROW_GAP * (spec.plots.length - 1)) / spec.plots.length));
     const charts = spec.plots.map((plot) => renderPlot(plot.width === undefined && plot.mark !== "row" && plot.mark !== "image" && plot.mark !== "patches" ? { ...plot, width: share } : plot, doc));
     const row = el(doc, "div", { class: "nb-plot-row" }, charts);
     if (!spec.title) return row;
