@@ -50,6 +50,6 @@ export function countLayers(params: Params, prefix: string): number {
 }
 
 /** Total number of scalar parameters. */
-export function parameterCount(params: Params): number {
-  return Object.values(params).reduce((total, t) => total + t.data.length, 0);
+export function parameterCount<P extends { [K in keyof P]: Tensor }>(params: P): number {
+  return (Object.values(params) as Tensor[]).reduce((total, t) => total + t.data.length, 0);
 }
