@@ -4,7 +4,8 @@
  */
 export { ShapeError, shapeString, normalizeAxis } from "./errors";
 export { Random, defaultRng, manualSeed } from "./random";
-export { Tensor, fromOp, sizeOf, type BackwardFn, type NestedArray } from "./tensor";
+export { Tensor, fromOp, releaseGraph, sizeOf, type BackwardFn, type NestedArray } from "./tensor";
+export { allocate, recycle } from "./memory";
 export { noGrad, isGradEnabled, zeroGrad, detach } from "./autograd";
 export {
   tensor, fromNested, zeros, ones, full, arange, eye, randn, rand,

@@ -32,7 +32,7 @@ export type { TokenIds } from "./models/tokens";
 
 export { SGD, AdamW, type Optimizer, type AdamWOptions, type ParamSource } from "./train/optimizers";
 export { clipGradNorm } from "./train/clipGradNorm";
-export { train, nextMacrotask, type TrainOptions, type TrainProgress, type TrainResult } from "./train/train";
+export { train, releaseStep, nextMacrotask, type TrainOptions, type TrainProgress, type TrainResult } from "./train/train";
 
 export { CharTokenizer } from "./data/tokenizer";
 export { shuffled, batches, sampleWindows, padBatch } from "./data/batches";

@@ -1,4 +1,5 @@
 import { ShapeError, checkShape, shapeString } from "./errors";
+import { allocate, recycle } from "./memory";
 
 /**
  * A backward rule: given the gradient of the loss with respect to an op's
@@ -29,6 +30,8 @@ export class Tensor {
   data: Float32Array;
   /** Size of each axis; `[]` for a scalar. */
   shape: number[];
+  /** Number of elements (the product of the shape). */
+  readonly size: number;
   /** Whether gradients should be computed for this tensor (and what depends on it). */
   requiresGrad: boolean;
   /** After `backward()`, d(loss)/d(this) for leaf tensors that require grad. Accumulates across calls. */
@@ -39,6 +42,8 @@ export class Tensor {
   backwardFn: BackwardFn | null = null;
   /** Name of the op that made this tensor, for debugging. */
   op = "";
+  /** Buffers the backward rule reads besides the values (e.g. gelu's Φ(x)), recycled with them. */
+  saved: Float32Array[] = NO_BUFFERS;
 
   /** Wraps `data` (not copied) with `shape`. Prefer `tensor(...)` in cells. */
   constructor(data: Float32Array, shape: number[], requiresGrad = false) {
@@ -49,21 +54,27 @@ export class Tensor {
     }
     this.data = data;
     this.shape = shape;
+    this.size = size;
     this.requiresGrad = requiresGrad;
   }
 
-  /** Number of elements. */
-  get size(): number {
-    return this.data.length;
-  }
 
   /** Number of axes. */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /**
+   * Whether `releaseGraph` took this tensor's memory back (the training loop
+   * does so at the end of each step). A released tensor cannot be used.
+   */
+  get released(): boolean {
+    return this.data === RELEASED;
+  }
+
   /** The single value of a one-element tensor. */
   item(): number {
+    checkNotReleased("item", this);
     if (this.size !== 1) throw new ShapeError(`item: needs exactly one element, got shape ${shapeString(this.shape)}`);
     return this.data[0];
   }
@@ -96,8 +107,11 @@ export class Tensor {
       grads.delete(node);
       owned.delete(g); // no longer held by the map: the first parent may take it without a copy
       if (!node.backwardFn) {
-        if (node.grad) addInto(node.grad.data, g);
-        else node.grad = new Tensor(g, node.shape.slice());
+        if (!node.grad) node.grad = new Tensor(g, node.shape.slice());
+        else {
+          addInto(node.grad.data, g);
+          recycle(g);
+        }
         continue;
       }
       const parentGrads = node.backwardFn(g);
@@ -106,17 +120,21 @@ export class Tensor {
         if (!pg || !parent.requiresGrad) return;
         const existing = grads.get(parent);
         if (existing) addInto(existing, pg);
-        else if (owned.has(pg)) grads.set(parent, pg.slice());
+        else if (owned.has(pg)) grads.set(parent, copyOf(pg));
         else {
           grads.set(parent, pg);
           owned.add(pg);
         }
       });
+      // g, and any parent gradient that was added into another, are garbage now: reuse their memory.
+      recycleUnowned(g, owned);
+      for (const pg of parentGrads) if (pg && pg !== g) recycleUnowned(pg, owned);
     }
   }
 
   /** The values as nested arrays (a number for a scalar). */
   toArray(): NestedArray {
+    checkNotReleased("toArray", this);
     const build = (axis: number, offset: number): NestedArray => {
       if (axis === this.ndim) return this.data[offset];
       const stride = this.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
@@ -127,6 +145,7 @@ export class Tensor {
 
   /** PyTorch-style print: `tensor([[0.1000, 0.2000], ...], shape=[2, 2])`. */
   toString(): string {
+    if (this.released) return `tensor(released, shape=${shapeString(this.shape)})`;
     return formatTensor(this);
   }
 }
@@ -136,17 +155,70 @@ export type NestedArray = number | NestedArray[];
 
 /**
  * Makes an op's output tensor and, when gradients are on and some parent
- * needs one, records the parents and the backward rule.
+ * needs one, records the parents and the backward rule. `saved` lists the
+ * buffers, besides the output, that only the backward rule reads: they are
+ * recycled with the output by `releaseGraph`, or at once when no graph is
+ * recorded.
  */
-export function fromOp(op: string, data: Float32Array, shape: number[], parents: Tensor[], backward: BackwardFn): Tensor {
+export function fromOp(op: string, data: Float32Array, shape: number[], parents: Tensor[], backward: BackwardFn, saved?: Float32Array[]): Tensor {
+  for (const parent of parents) checkNotReleased(op, parent);
   const out = new Tensor(data, shape);
   out.op = op;
   if (gradMode.enabled && parents.some((p) => p.requiresGrad)) {
     out.requiresGrad = true;
     out.parents = parents;
     out.backwardFn = backward;
+    if (saved) out.saved = saved;
+  } else if (saved) {
+    for (const buffer of saved) recycle(buffer); // no backward will read them
   }
   return out;
+}
+
+/** The values of a released tensor: none. */
+const RELEASED = new Float32Array(0);
+const NO_BUFFERS: Float32Array[] = [];
+
+/**
+ * Gives the memory of a finished computation back for reuse: the values and
+ * saved buffers of every tensor computed on the way to `root` (the op outputs
+ * of its graph) go to the buffer pool (see `memory.ts`), and those tensors
+ * become released: using one throws. Leaves, such as parameters and inputs,
+ * keep their values, and so does an op output that shares them (a reshape).
+ *
+ * The training loop calls it at the end of every step, after the optimizer
+ * has used the gradients; keep numbers, not tensors, from inside a step.
+ */
+export function releaseGraph(root: Tensor): void {
+  const computed: Tensor[] = [];
+  const leafBuffers = new Set<ArrayBufferLike>();
+  const seen = new Set<Tensor>([root]);
+  const stack = [root];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (t.backwardFn) computed.push(t);
+    else leafBuffers.add(t.data.buffer);
+    for (const parent of t.parents) {
+      if (!seen.has(parent)) {
+        seen.add(parent);
+        stack.push(parent);
+      }
+    }
+  }
+  for (const t of computed) {
+    if (!leafBuffers.has(t.data.buffer)) recycle(t.data);
+    for (const buffer of t.saved) recycle(buffer);
+    t.data = RELEASED;
+    t.saved = NO_BUFFERS;
+    t.parents = [];
+    t.backwardFn = null;
+  }
+}
+
+function checkNotReleased(op: string, t: Tensor): void {
+  if (t.released) {
+    throw new Error(`${op}: this tensor of shape ${shapeString(t.shape)} was released at the end of a training step, and its memory reused. Keep numbers (or a copy made with tensor.data.slice()) from inside a step, not the tensors themselves.`);
+  }
 }
 
 /** Product of the entries of a shape (1 for `[]`). */
@@ -168,6 +240,19 @@ function resolveReshape(from: number[], wanted: number[]): number[] {
   }
   if (known !== size) throw fail();
   return wanted.slice();
+}
+
+function copyOf(values: Float32Array): Float32Array {
+  const copy = allocate(values.length);
+  copy.set(values);
+  return copy;
+}
+
+/** Recycles a gradient buffer unless the backward pass still holds it (or a view of its memory). */
+function recycleUnowned(buffer: Float32Array, owned: Set<Float32Array>): void {
+  if (owned.has(buffer)) return;
+  for (const other of owned) if (other.buffer === buffer.buffer) return;
+  recycle(buffer);
 }
 
 function addInto(target: Float32Array, source: Float32Array): void {

@@ -1,3 +1,4 @@
+import { allocate } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, sizeOf } from "../tensor";
 
@@ -62,7 +63,7 @@ export function broadcastOffsets(inShape: number[], outShape: number[]): Int32Ar
 export function expandData(x: Tensor, outShape: number[]): Float32Array {
   const size = sizeOf(outShape);
   if (x.size === size) return x.data; // broadcastable and same size: same layout
-  const out = new Float32Array(size);
+  const out = allocate(size);
   if (x.size === 1) return out.fill(x.data[0]);
   if (isSuffix(x.shape, outShape)) {
     for (let offset = 0; offset < size; offset += x.size) out.set(x.data, offset);
@@ -80,7 +81,7 @@ export function expandData(x: Tensor, outShape: number[]): Float32Array {
 export function reduceToShape(grad: Float32Array, outShape: number[], inShape: number[]): Float32Array {
   const inSize = sizeOf(inShape);
   if (inSize === grad.length) return grad;
-  const out = new Float32Array(inSize);
+  const out = allocate(inSize);
   if (inSize === 1) {
     let total = 0;
     for (let i = 0; i < grad.length; i++) total += grad[i];

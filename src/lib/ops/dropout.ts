@@ -1,3 +1,4 @@
+import { allocate } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Random, defaultRng } from "../random";
 import { Tensor, fromOp } from "../tensor";
@@ -20,13 +21,13 @@ export function dropout(x: Tensor, p: number, opts: DropoutOptions): Tensor {
   if (!opts.training || p === 0) return x;
   const rng = opts.rng ?? defaultRng();
   const scale = p === 1 ? 0 : 1 / (1 - p);
-  const mask = new Float32Array(x.size); // 0 or the scale, reused by backward
+  const mask = allocate(x.size); // 0 or the scale, reused by backward
   for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < p ? 0 : scale;
-  const out = new Float32Array(x.size);
+  const out = allocate(x.size);
   for (let i = 0; i < out.length; i++) out[i] = x.data[i] * mask[i];
   return fromOp("dropout", out, x.shape.slice(), [x], (g) => {
-    const gx = new Float32Array(g.length);
+    const gx = allocate(g.length);
     for (let i = 0; i < g.length; i++) gx[i] = g[i] * mask[i];
     return [gx];
-  });
+  }, [mask]);
 }

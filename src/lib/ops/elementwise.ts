@@ -1,3 +1,4 @@
+import { allocate, recycle } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp } from "../tensor";
 import { broadcastShapes, expandData, reduceToShape } from "./broadcast";
@@ -24,33 +25,43 @@ function binary(kind: BinaryKind, x: TensorOrNumber, y: TensorOrNumber): Tensor 
   const A = expandData(a, shape);
   const B = expandData(b, shape);
   const n = A.length;
-  const out = new Float32Array(n);
+  const out = allocate(n);
   // One loop per op (rather than a callback per element) keeps this as fast as hand-written code.
   if (kind === "add") for (let i = 0; i < n; i++) out[i] = A[i] + B[i];
   else if (kind === "sub") for (let i = 0; i < n; i++) out[i] = A[i] - B[i];
   else if (kind === "mul") for (let i = 0; i < n; i++) out[i] = A[i] * B[i];
   else for (let i = 0; i < n; i++) out[i] = A[i] / B[i];
 
-  return fromOp(kind, out, shape, [a, b], (g) => {
+  // Broadcast operands were copied to the output shape; only mul's and div's backward read them.
+  const stretched = [A, B].filter((values, i) => values !== [a, b][i].data);
+  const readsInputs = kind === "mul" || kind === "div";
+  const result = fromOp(kind, out, shape, [a, b], (g) => {
     // Local derivatives, at the broadcast shape; reduceToShape then sums over stretched axes.
     // d(a±b)/da = 1, d(a±b)/db = ±1; d(a·b)/da = b, d(a·b)/db = a; d(a/b)/da = 1/b, d(a/b)/db = -a/b² = -out/b.
     let ga: Float32Array | null = null;
     let gb: Float32Array | null = null;
     if (a.requiresGrad) {
       if (kind === "add" || kind === "sub") ga = g;
-      else ga = new Float32Array(n);
+      else ga = allocate(n);
       if (kind === "mul") for (let i = 0; i < n; i++) ga[i] = g[i] * B[i];
       if (kind === "div") for (let i = 0; i < n; i++) ga[i] = g[i] / B[i];
     }
     if (b.requiresGrad) {
       if (kind === "add") gb = g;
-      else gb = new Float32Array(n);
+      else gb = allocate(n);
       if (kind === "sub") for (let i = 0; i < n; i++) gb[i] = -g[i];
       if (kind === "mul") for (let i = 0; i < n; i++) gb[i] = g[i] * A[i];
       if (kind === "div") for (let i = 0; i < n; i++) gb[i] = (-g[i] * out[i]) / B[i];
     }
-    return [ga && reduceToShape(ga, shape, a.shape), gb && reduceToShape(gb, shape, b.shape)];
-  });
+    const reduce = (grad: Float32Array, to: number[]) => {
+      const reduced = reduceToShape(grad, shape, to);
+      if (reduced !== grad && grad !== g) recycle(grad);
+      return reduced;
+    };
+    return [ga && reduce(ga, a.shape), gb && reduce(gb, b.shape)];
+  }, readsInputs ? stretched : undefined);
+  if (!readsInputs) for (const copy of stretched) recycle(copy); // no backward rule reads them
+  return result;
 }
 
 /** `a + b` with broadcasting. `[n, d] + [d] -> [n, d]` */
@@ -79,10 +90,10 @@ export function div(a: TensorOrNumber, b: TensorOrNumber): Tensor {
  */
 function unary(op: string, x: Tensor, f: (v: number) => number, dfdx: (x: number, y: number) => number): Tensor {
   const X = x.data;
-  const out = new Float32Array(X.length);
+  const out = allocate(X.length);
   for (let i = 0; i < X.length; i++) out[i] = f(X[i]);
   return fromOp(op, out, x.shape.slice(), [x], (g) => {
-    const gx = new Float32Array(X.length);
+    const gx = allocate(X.length);
     for (let i = 0; i < X.length; i++) gx[i] = g[i] * dfdx(X[i], out[i]);
     return [gx];
   });
@@ -143,8 +154,8 @@ export function sigmoid(x: Tensor): Tensor {
 export function gelu(x: Tensor): Tensor {
   const X = x.data;
   const n = X.length;
-  const cdf = new Float32Array(n); // Φ(x)
-  const out = new Float32Array(n);
+  const cdf = allocate(n); // Φ(x)
+  const out = allocate(n);
   for (let i = 0; i < n; i++) {
     const phi = 0.5 * erfc(-X[i] * Math.SQRT1_2);
     cdf[i] = phi;
@@ -152,13 +163,13 @@ export function gelu(x: Tensor): Tensor {
   }
   return fromOp("gelu", out, x.shape.slice(), [x], (g) => {
     // d/dx x·Φ(x) = Φ(x) + x·φ(x), with φ the standard normal density
-    const gx = new Float32Array(n);
+    const gx = allocate(n);
     for (let i = 0; i < n; i++) {
       const v = X[i];
       gx[i] = g[i] * (cdf[i] + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI);
     }
     return [gx];
-  });
+  }, [cdf]);
 }
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);

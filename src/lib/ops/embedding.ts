@@ -1,3 +1,4 @@
+import { allocate } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp } from "../tensor";
 
@@ -27,10 +28,10 @@ export function embedding(weight: Tensor, ids: ArrayLike<number>, idsShape: numb
   }
   checkIds("embedding", ids, vocab, `weight ${shapeString(weight.shape)}`);
   const rows = Int32Array.from(ids);
-  const out = new Float32Array(rows.length * d);
+  const out = allocate(rows.length * d);
   for (let i = 0; i < rows.length; i++) out.set(weight.data.subarray(rows[i] * d, rows[i] * d + d), i * d);
   return fromOp("embedding", out, [...idsShape, d], [weight], (g) => {
-    const gw = new Float32Array(weight.size);
+    const gw = allocate(weight.size);
     for (let i = 0; i < rows.length; i++) {
       const dst = rows[i] * d; // a repeated id collects the sum of its gradients
       for (let j = 0; j < d; j++) gw[dst + j] += g[i * d + j];
@@ -43,7 +44,7 @@ export function embedding(weight: Tensor, ids: ArrayLike<number>, idsShape: numb
 export function oneHot(ids: ArrayLike<number>, classes: number): Tensor {
   if (!Number.isInteger(classes) || classes <= 0) throw new ShapeError(`oneHot: classes must be a positive integer, got ${classes}`);
   checkIds("oneHot", ids, classes, `${classes} classes`);
-  const out = new Float32Array(ids.length * classes);
+  const out = allocate(ids.length * classes);
   for (let i = 0; i < ids.length; i++) out[i * classes + ids[i]] = 1;
   return new Tensor(out, [ids.length, classes]);
 }

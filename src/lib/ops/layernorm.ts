@@ -1,3 +1,4 @@
+import { allocate } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp } from "../tensor";
 
@@ -17,9 +18,9 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   const X = x.data;
   const G = gamma.data;
   const B = beta.data;
-  const out = new Float32Array(x.size);
-  const normalized = new Float32Array(x.size); // x̂, kept for backward
-  const rstd = new Float32Array(rows); // 1 / sqrt(var + eps) per row
+  const out = allocate(x.size);
+  const normalized = allocate(x.size); // x̂, kept for backward
+  const rstd = allocate(rows); // 1 / sqrt(var + eps) per row
   for (let r = 0; r < rows; r++) {
     const o = r * d;
     let mean = 0;
@@ -37,9 +38,9 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
     }
   }
   return fromOp("layerNorm", out, x.shape.slice(), [x, gamma, beta], (g) => {
-    const gx = x.requiresGrad ? new Float32Array(x.size) : null;
-    const gGamma = new Float32Array(d);
-    const gBeta = new Float32Array(d);
+    const gx = x.requiresGrad ? allocate(x.size) : null;
+    const gGamma = allocate(d);
+    const gBeta = allocate(d);
     for (let r = 0; r < rows; r++) {
       const o = r * d;
       // With ĝ = g·gamma: dx = rstd · (ĝ - mean(ĝ) - x̂ · mean(ĝ · x̂))
@@ -60,5 +61,5 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
       }
     }
     return [gx, gGamma, gBeta];
-  });
+  }, [normalized, rstd]);
 }

@@ -1,3 +1,4 @@
+import { allocate } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp } from "../tensor";
 import { checkIds } from "./embedding";
@@ -23,7 +24,7 @@ export function crossEntropy(logits: Tensor, targets: ArrayLike<number>, opts: C
   const kept = Array.from(targets).filter((t) => t !== ignore);
   checkIds("crossEntropy", kept, classes, where);
   const X = logits.data;
-  const probs = new Float32Array(logits.size); // softmax per row, reused by backward
+  const probs = allocate(logits.size); // softmax per row, reused by backward
   let total = 0;
   for (let r = 0; r < n; r++) {
     const o = r * classes;
@@ -38,7 +39,7 @@ export function crossEntropy(logits: Tensor, targets: ArrayLike<number>, opts: C
   // No counted targets: 0/0, NaN, as in PyTorch.
   return fromOp("crossEntropy", Float32Array.of(total / count), [], [logits], (g) => {
     // d loss / d logits = (softmax - onehot(target)) / count, zero for ignored rows.
-    const gx = new Float32Array(logits.size);
+    const gx = allocate(logits.size);
     const scale = g[0] / count;
     for (let r = 0; r < n; r++) {
       if (targets[r] === ignore) continue;
@@ -47,5 +48,5 @@ export function crossEntropy(logits: Tensor, targets: ArrayLike<number>, opts: C
       gx[o + targets[r]] -= scale;
     }
     return [gx];
-  });
+  }, [probs]);
 }

@@ -1,3 +1,4 @@
+import { allocate } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp, sizeOf } from "../tensor";
 import { broadcastShapes, expandData, reduceToShape } from "./broadcast";
@@ -14,10 +15,10 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
     throw new ShapeError(`maskedFill: mask ${shapeString(mask.shape)} must broadcast to x ${shapeString(x.shape)}`);
   }
   const M = expandData(mask, shape);
-  const out = new Float32Array(x.size);
+  const out = allocate(x.size);
   for (let i = 0; i < out.length; i++) out[i] = M[i] !== 0 ? value : x.data[i];
   return fromOp("maskedFill", out, shape, [x], (g) => {
-    const gx = new Float32Array(g.length); // filled positions did not depend on x
+    const gx = allocate(g.length); // filled positions did not depend on x
     for (let i = 0; i < g.length; i++) if (M[i] === 0) gx[i] = g[i];
     return [gx];
   });
@@ -35,12 +36,12 @@ export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tenso
   const A = expandData(ta, shape);
   const B = expandData(tb, shape);
   const n = C.length;
-  const out = new Float32Array(n);
+  const out = allocate(n);
   for (let i = 0; i < n; i++) out[i] = C[i] !== 0 ? A[i] : B[i];
   return fromOp("where", out, shape, [ta, tb], (g) => {
     // Each output position came from exactly one of a and b.
-    const ga = ta.requiresGrad ? new Float32Array(n) : null;
-    const gb = tb.requiresGrad ? new Float32Array(n) : null;
+    const ga = ta.requiresGrad ? allocate(n) : null;
+    const gb = tb.requiresGrad ? allocate(n) : null;
     for (let i = 0; i < n; i++) {
       if (C[i] !== 0) { if (ga) ga[i] = g[i]; }
       else if (gb) gb[i] = g[i];

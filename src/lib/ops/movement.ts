@@ -1,3 +1,4 @@
+import { allocate } from "../memory";
 import { ShapeError, normalizeAxis, shapeString } from "../errors";
 import { Tensor, fromOp, sizeOf } from "../tensor";
 import { splitAroundAxis } from "./reduce";
@@ -25,7 +26,7 @@ export function permute(x: Tensor, dims: number[]): Tensor {
 }
 
 function permuteData(data: Float32Array, shape: number[], axes: number[]): Float32Array {
-  const out = new Float32Array(data.length);
+  const out = allocate(data.length);
   if (shape.length === 2 && axes[0] === 1) return transpose2d(data, shape[0], shape[1], out);
   // Trailing axes that stay in place form contiguous runs copied whole
   // ([n, h, dh] -> [h, n, dh] copies rows of dh); the rest is walked with a counter.
@@ -83,13 +84,13 @@ export function slice(x: Tensor, axis: number, start: number, end?: number): Ten
   }
   const { outer, inner } = splitAroundAxis(x.shape, ax);
   const width = to - from;
-  const out = new Float32Array(outer * width * inner);
+  const out = allocate(outer * width * inner);
   for (let o = 0; o < outer; o++) {
     out.set(x.data.subarray((o * n + from) * inner, (o * n + to) * inner), o * width * inner);
   }
   const shape = x.shape.map((d, i) => (i === ax ? width : d));
   return fromOp("slice", out, shape, [x], (g) => {
-    const gx = new Float32Array(x.size);
+    const gx = allocate(x.size);
     for (let o = 0; o < outer; o++) gx.set(g.subarray(o * width * inner, (o + 1) * width * inner), (o * n + from) * inner);
     return [gx];
   });
@@ -119,7 +120,7 @@ export function concat(tensors: Tensor[], axis = 0): Tensor {
   const { outer, inner } = splitAroundAxis(first.shape, ax);
   const widths = tensors.map((t) => t.shape[ax] * inner); // contiguous run per outer index
   const total = widths.reduce((a, b) => a + b, 0);
-  const out = new Float32Array(outer * total);
+  const out = allocate(outer * total);
   let col = 0;
   tensors.forEach((t, k) => {
     for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * widths[k], (o + 1) * widths[k]), o * total + col);
@@ -133,7 +134,7 @@ export function concat(tensors: Tensor[], axis = 0): Tensor {
       const start = at;
       at += widths[k];
       if (!t.requiresGrad) return null;
-      const gt = new Float32Array(t.size);
+      const gt = allocate(t.size);
       for (let o = 0; o < outer; o++) gt.set(g.subarray(o * total + start, o * total + start + widths[k]), o * widths[k]);
       return gt;
     });

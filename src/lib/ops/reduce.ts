@@ -1,3 +1,4 @@
+import { allocate } from "../memory";
 import { ShapeError, normalizeAxis, shapeString } from "../errors";
 import { Tensor, fromOp } from "../tensor";
 
@@ -26,11 +27,11 @@ export function sum(x: Tensor, axis?: number, keepdims = false): Tensor {
     let total = 0;
     for (let i = 0; i < x.size; i++) total += x.data[i];
     const shape = keepdims ? x.shape.map(() => 1) : [];
-    return fromOp("sum", Float32Array.of(total), shape, [x], (g) => [new Float32Array(x.size).fill(g[0])]);
+    return fromOp("sum", Float32Array.of(total), shape, [x], (g) => [allocate(x.size).fill(g[0])]);
   }
   const ax = normalizeAxis("sum", axis, x.shape);
   const { outer, length, inner } = splitAroundAxis(x.shape, ax);
-  const out = new Float32Array(outer * inner);
+  const out = allocate(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < length; k++) {
       const src = (o * length + k) * inner;
@@ -39,7 +40,7 @@ export function sum(x: Tensor, axis?: number, keepdims = false): Tensor {
   }
   return fromOp("sum", out, reducedShape(x.shape, ax, keepdims), [x], (g) => {
     // Every input element gets the gradient of the sum it fed into.
-    const gx = new Float32Array(x.size);
+    const gx = allocate(x.size);
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < length; k++) {
         const dst = (o * length + k) * inner;
@@ -56,7 +57,7 @@ export function mean(x: Tensor, axis?: number, keepdims = false): Tensor {
   const total = sum(x, axis, keepdims);
   const scale = 1 / count;
   const scaled = (values: Float32Array) => {
-    const out = new Float32Array(values.length);
+    const out = allocate(values.length);
     for (let i = 0; i < values.length; i++) out[i] = values[i] * scale;
     return out;
   };
@@ -72,7 +73,7 @@ export function max(x: Tensor, axis?: number, keepdims = false): Tensor {
   const ax = whole ? 0 : normalizeAxis("max", axis, x.shape);
   const { outer, length, inner } = whole ? { outer: 1, length: x.size, inner: 1 } : splitAroundAxis(x.shape, ax);
   if (length === 0) throw new ShapeError(`max: cannot take the maximum of an empty axis in shape ${shapeString(x.shape)}`);
-  const out = new Float32Array(outer * inner);
+  const out = allocate(outer * inner);
   const winner = new Int32Array(outer * inner); // flat input index of each maximum
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -93,7 +94,7 @@ export function max(x: Tensor, axis?: number, keepdims = false): Tensor {
   }
   const shape = whole ? (keepdims ? x.shape.map(() => 1) : []) : reducedShape(x.shape, ax, keepdims);
   return fromOp("max", out, shape, [x], (g) => {
-    const gx = new Float32Array(x.size);
+    const gx = allocate(x.size);
     for (let j = 0; j < winner.length; j++) gx[winner[j]] += g[j];
     return [gx];
   });

@@ -1,3 +1,4 @@
+import { allocate } from "../memory";
 import { normalizeAxis } from "../errors";
 import { Tensor, fromOp } from "../tensor";
 import { splitAroundAxis } from "./reduce";
@@ -11,7 +12,7 @@ import { splitAroundAxis } from "./reduce";
 function softmaxForward(op: string, x: Tensor, axis: number, logarithm: boolean): Float32Array {
   const { outer, length, inner } = splitAroundAxis(x.shape, normalizeAxis(op, axis, x.shape));
   const X = x.data;
-  const out = new Float32Array(x.size);
+  const out = allocate(x.size);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const start = o * length * inner + i;
@@ -48,7 +49,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   const { outer, length, inner } = splitAroundAxis(x.shape, normalizeAxis("softmax", axis, x.shape));
   return fromOp("softmax", y, x.shape.slice(), [x], (g) => {
     // dx_k = y_k · (g_k - Σ_j g_j y_j)
-    const gx = new Float32Array(x.size);
+    const gx = allocate(x.size);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * length * inner + i;
@@ -73,7 +74,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const { outer, length, inner } = splitAroundAxis(x.shape, normalizeAxis("logSoftmax", axis, x.shape));
   return fromOp("logSoftmax", y, x.shape.slice(), [x], (g) => {
     // dx_k = g_k - softmax_k · Σ_j g_j
-    const gx = new Float32Array(x.size);
+    const gx = allocate(x.size);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * length * inner + i;

@@ -13,7 +13,8 @@ export interface Optimizer {
 /** A state dict or a list of parameters. */
 export type ParamSource = Record<string, Tensor> | Tensor[];
 
-const list = (params: ParamSource): Tensor[] => (Array.isArray(params) ? params : Object.values(params));
+/** The parameters of a source as a list. */
+export const parameterList = (params: ParamSource): Tensor[] => (Array.isArray(params) ? params : Object.values(params));
 
 /**
  * Stochastic gradient descent, as `torch.optim.SGD`: with weight decay
@@ -32,7 +33,7 @@ export class SGD implements Optimizer {
   private readonly buffers = new Map<Tensor, Float32Array>();
 
   constructor(params: ParamSource, options: { lr: number; momentum?: number; weightDecay?: number }) {
-    this.params = list(params);
+    this.params = parameterList(params);
     this.lr = options.lr;
     this.momentum = options.momentum ?? 0;
     this.weightDecay = options.weightDecay ?? 0;
@@ -95,7 +96,7 @@ export class AdamW implements Optimizer {
   private readonly moments = new Map<Tensor, { m: Float32Array; v: Float32Array }>();
 
   constructor(params: ParamSource, options: AdamWOptions = {}) {
-    this.params = list(params);
+    this.params = parameterList(params);
     this.lr = options.lr ?? 1e-3;
     [this.beta1, this.beta2] = options.betas ?? [0.9, 0.999];
     this.eps = options.eps ?? 1e-8;

@@ -1,6 +1,7 @@
-import type { Tensor } from "../core";
+import { type Tensor, releaseGraph } from "../core";
+import { recycle } from "../memory";
 import { clipGradNorm } from "./clipGradNorm";
-import type { Optimizer, ParamSource } from "./optimizers";
+import { type Optimizer, type ParamSource, parameterList } from "./optimizers";
 
 /** What {@link train} reports after every step. */
 export interface TrainProgress {
@@ -53,6 +54,10 @@ export interface TrainResult {
  * stays responsive: every `yieldEvery` steps it waits for one macrotask, which
  * lets a pending "stop" message run and abort `signal`.
  *
+ * After each update the step's tensors are released (`releaseGraph`) and
+ * the gradients' memory is reused by the next step, so the tensors made
+ * inside `step` cannot be used afterwards: return numbers in `metrics`.
+ *
  * @example
  * import { train, AdamW, crossEntropy } from "transformer";
  * const optimizer = new AdamW(model.params, { lr: 3e-3 });
@@ -74,12 +79,28 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     loss.backward();
     if (clip !== undefined) clipGradNorm(params, clip);
     optimizer.step();
-    losses.push(loss.item());
+    const lossValue = loss.item();
+    losses.push(lossValue);
+    releaseStep(loss, params);
     const elapsedMs = now() - start;
-    onProgress?.({ step: i + 1, steps, loss: loss.item(), stepsPerSecond: (1000 * (i + 1)) / Math.max(elapsedMs, 1e-3), elapsedMs, metrics });
+    onProgress?.({ step: i + 1, steps, loss: lossValue, stepsPerSecond: (1000 * (i + 1)) / Math.max(elapsedMs, 1e-3), elapsedMs, metrics });
     if ((i + 1) % yieldEvery === 0) await nextMacrotask();
   }
   return { steps, losses, stopped: false, elapsedMs: now() - start };
+}
+
+/**
+ * Ends a training step by giving its memory back for the next one: the
+ * buffers of every tensor computed on the way to `loss` (see `releaseGraph`)
+ * and the parameters' gradients, which are cleared. Call it after the
+ * optimizer step; {@link train} does.
+ */
+export function releaseStep(loss: Tensor, params: ParamSource): void {
+  releaseGraph(loss);
+  for (const p of parameterList(params)) {
+    if (p.grad) recycle(p.grad.data);
+    p.grad = null;
+  }
 }
 
 /** Resolves after the event loop has had a turn (messages, timers, rendering). */
