@@ -182,10 +182,14 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 export function erfc(z: number): number {
   const x = Math.abs(z);
   const t = 1 / (1 + 0.5 * x);
-  const poly =
-    -x * x - 1.26551223 +
-    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  // c1·t + c2·t² + … + c9·t⁹ by Estrin's scheme: pairs first, then powers of t. Same
+  // polynomial as nested Horner form, but its steps do not all wait on each other.
+  const t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
+  const c12 = 1.00002368 + 0.37409196 * t;
+  const c34 = 0.09678418 - 0.18628806 * t;
+  const c56 = 0.27886807 - 1.13520398 * t;
+  const c78 = 1.48851587 - 0.82215223 * t;
+  const poly = -x * x - 1.26551223 + t * (c12 + t2 * c34 + t4 * (c56 + t2 * c78) + t8 * 0.17087277);
   const r = t * Math.exp(poly);
   return z >= 0 ? r : 2 - r;
 }

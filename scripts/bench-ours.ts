@@ -1,0 +1,73 @@
+/**
+ * Our side of `npm run bench`, in its own worker thread. Loading tfjs-core
+ * into a V8 isolate made our kernels about 20% slower there (so does
+ * detaching any ArrayBuffer: V8 then checks every typed-array access for a
+ * detached buffer), so each library runs in an isolate of its own, as it
+ * would in an application that uses only one of them. bench.ts asks for one
+ * timed call at a time and alternates with tfjs on the main thread.
+ */
+import { parentPort } from "node:worker_threads";
+import {
+  AdamW, Random, Tensor, ViT, attention, crossEntropy, initBlock, matmul, noGrad, randn, recycle, releaseStep, transformerBlock,
+} from "../src/lib/index";
+
+/** What the main thread sends: time `calls` calls of a case, or keep calling it for `warmUpMs`. */
+export type BenchRequest = { name: string; calls?: number; warmUpMs?: number };
+
+/**
+ * Gives back the memory of a result's tensors once it has been read, as
+ * `tf.tidy` does on the other side (and as the training loop does every step).
+ */
+function recycleAll(result: object): void {
+  for (const t of Object.values(result)) if (t instanceof Tensor) recycle(t.data);
+}
+
+/** The benchmark cases by name, each set up on first use. */
+const setups: Record<string, () => () => void> = {
+  matmul64: () => matmulCase(64, 64, 64),
+  matmul197: () => matmulCase(197, 64, 197),
+  matmul256: () => matmulCase(256, 256, 256),
+  matmul512: () => matmulCase(512, 512, 512),
+  attention: () => {
+    const [q, k, v] = [1, 2, 3].map((seed) => randn([197, 64], { seed }));
+    return () => recycleAll(noGrad(() => attention(q, k, v)));
+  },
+  block: () => {
+    const x = randn([1, 65, 64], { seed: 4 });
+    const params = initBlock(new Random(5), 64, 256);
+    return () => recycleAll(noGrad(() => transformerBlock(x, params, { heads: 4 })));
+  },
+  trainingStep: () => {
+    const config = { imageSize: 32, channels: 3, patchSize: 4, dim: 64, depth: 2, heads: 4, mlpDim: 256, classes: 4 };
+    const vit = new ViT(config, { seed: 6 });
+    const optimizer = new AdamW(vit.params, { lr: 1e-3 });
+    const images = randn([32, 3, 32, 32], { seed: 7 });
+    const labels = Array.from({ length: 32 }, (_, i) => i % 4);
+    return () => {
+      const loss = crossEntropy(vit.forward(images).logits, labels);
+      loss.backward();
+      optimizer.step();
+      releaseStep(loss, vit.params); // as train() does: the next step reuses this one's memory
+    };
+  },
+};
+
+function matmulCase(n: number, k: number, m: number): () => void {
+  const [a, b] = [randn([n, k], { seed: 1 }), randn([k, m], { seed: 2 })];
+  return () => recycle(noGrad(() => matmul(a, b)).data);
+}
+
+const cases = new Map<string, () => void>();
+parentPort!.on("message", ({ name, calls = 1, warmUpMs = 0 }: BenchRequest) => {
+  if (!cases.has(name)) cases.set(name, setups[name]());
+  const run = cases.get(name)!;
+  const warmUpStart = performance.now();
+  while (performance.now() - warmUpStart < warmUpMs) run();
+  const times: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const t0 = performance.now();
+    run();
+    times.push(performance.now() - t0);
+  }
+  parentPort!.postMessage(times);
+});
