@@ -18,7 +18,7 @@ export {
   type TensorOrNumber,
 } from "./ops/elementwise";
 export { sum, mean, max, argmax } from "./ops/reduce";
-export { matmul, linear, matmulKernel, type MatrixView } from "./ops/matmul";
+export { matmul, linear } from "./ops/matmul";
 export { softmax, logSoftmax } from "./ops/softmax";
 export { layerNorm } from "./ops/layernorm";
 export { dropout, type DropoutOptions } from "./ops/dropout";

@@ -3,30 +3,6 @@ import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp, sizeOf } from "../tensor";
 import { broadcastOffsets, broadcastShapes } from "./broadcast";
 
-/**
- * A matrix read through strides: element `[r, c]` is `data[offset + r * rowStride + c * colStride]`.
- * A row-major `[rows, cols]` matrix has strides `(cols, 1)`; its transpose is
- * the same data with the strides swapped, so no copy is needed.
- */
-export interface MatrixView {
-  data: Float32Array;
-  offset: number;
-  rowStride: number;
-  colStride: number;
-}
-
-/**
- * The matrix-product kernel: `c[n, m] += A[n, k] @ B[k, m]` with `c`
- * row-major at `cOff`, A and B read through any strides (so the backward
- * pass can pass Aᵀ and Bᵀ without copying them first).
- *
- * It adds into `c`, which is what the backward pass needs to accumulate over
- * broadcast batches; pass a zeroed `c` for a plain product.
- */
-export function matmulKernel(A: MatrixView, B: MatrixView, c: Float32Array, cOff: number, n: number, k: number, m: number): void {
-  gemm(A.data, A.offset, A.rowStride, A.colStride, B.data, B.offset, B.rowStride, B.colStride, c, cOff, n, k, m);
-}
-
 // Packing buffers, reused across calls (JavaScript runs one kernel at a time).
 let packedA = new Float32Array(4096);
 let packedB = new Float32Array(4096);
