@@ -58,7 +58,6 @@ export class Tensor {
     this.requiresGrad = requiresGrad;
   }
 
-
   /** Number of axes. */
   get ndim(): number {
     return this.shape.length;
@@ -110,7 +109,7 @@ export class Tensor {
         if (!node.grad) node.grad = new Tensor(g, node.shape.slice());
         else {
           addInto(node.grad.data, g);
-          recycle(g);
+          recycleUnowned(g, owned);
         }
         continue;
       }
