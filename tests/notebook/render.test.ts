@@ -73,10 +73,16 @@ describe("renderOutput: charts are single labelled images for screen readers", (
       const { document } = parseHTML("<!doctype html><html><body></body></html>");
       const chart = renderOutput({ kind: "plot", plot }, document);
       const svgs = Array.from(chart.querySelectorAll("svg")).filter((svg) => !svg.parentElement?.closest("svg"));
-      expect(svgs.length).toBeGreaterThan(0);
-      for (const svg of svgs) {
+      // Legend swatches (coloured squares beside series names) are hidden; every other svg is one labelled image.
+      const images = svgs.filter((svg) => svg.getAttribute("aria-hidden") !== "true");
+      expect(images.length).toBeGreaterThan(0);
+      for (const svg of images) {
         expect(svg.getAttribute("role")).toBe("img");
         expect(svg.getAttribute("aria-label")).toBeTruthy();
+      }
+      for (const swatch of svgs.filter((svg) => !images.includes(svg))) {
+        expect(swatch.parentElement?.getAttribute("class")).toMatch(/-swatch\b/);
+        expect(swatch.hasAttribute("role") || swatch.hasAttribute("aria-label")).toBe(false);
       }
       // An aria-label on an element without a role is what axe reports as "serious".
       const stray = Array.from(chart.querySelectorAll("[aria-label]")).filter((node) => node.tagName.toLowerCase() !== "svg" && !node.getAttribute("role") && node.tagName.toLowerCase() !== "table");

@@ -36,11 +36,17 @@ export function renderPlot(spec: PlotSpec, doc: Document): Element {
  * Plot puts `aria-label` on inner `<g>` groups that have no role, which screen
  * readers ignore and accessibility checkers flag. A chart is one image to a
  * screen reader: each top-level `<svg>` gets `role="img"` and a label (its own,
- * or a description of the spec), and inner labels are dropped.
+ * or a description of the spec), and inner labels are dropped. Legend swatches
+ * are hidden from it: their series names are already text.
  */
 function labelForScreenReaders(chart: Element, description: string): void {
   const svgs = chart.tagName.toLowerCase() === "svg" ? [chart] : Array.from(chart.querySelectorAll("svg"));
   for (const svg of svgs) {
+    if (/-swatch\b/.test(svg.parentElement?.getAttribute("class") ?? "")) {
+      // A legend swatch: a coloured square next to its series name, which is text already.
+      svg.setAttribute("aria-hidden", "true");
+      continue;
+    }
     for (const inner of Array.from(svg.querySelectorAll("[aria-label]"))) inner.removeAttribute("aria-label");
     svg.setAttribute("role", "img");
     if (!svg.getAttribute("aria-label")) svg.setAttribute("aria-label", description);
