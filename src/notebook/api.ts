@@ -22,6 +22,24 @@ import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from ".
 export { bar, dots, graph, heatmap, image, line, patches, row, scatter };
 export type { HeatmapOptions, ImageOptions, PatchesOptions, LineSeries, ScatterPoint } from "./plots";
 
+/**
+ * Median wall-clock milliseconds of `run` over `repeats` calls, after one
+ * warm-up call (the first call of a function pays for compiling it). The
+ * median, not the mean, because one slow call (a garbage collection, another
+ * tab) should not move the result.
+ * @example medianMs(() => attention(q, k, v)) // e.g. 0.42
+ */
+export function medianMs(run: () => void, repeats = 5): number {
+  run();
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(repeats / 2)];
+}
+
 /** What the engine provides while a cell runs. */
 export interface NotebookContext {
   /** Shows `output` under the running cell; same `outputId` + `replace` overwrites an earlier one. */
@@ -101,6 +119,7 @@ export function bindNotebook(context: NotebookContext) {
     asset: (path: string) => context.asset(path),
     loadBytes: (path: string) => context.loadBytes(path),
     table,
+    medianMs,
     heatmap,
     dots,
     image,
