@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: our library next to @tensorflow/tfjs-core with the CPU backend
  * (the library a JavaScript reader would otherwise reach for), same shapes, same
- * machine, one thread each. Prints one line per measurement with the speed ratio
- * ours/theirs (above 1 means we are faster); the last line is the smallest ratio.
+ * machine, each library in its own thread (ours in bench-ours.ts), taking turns.
+ * Prints one line per measurement with the speed ratio ours/theirs (above 1
+ * means we are faster); the last line is the smallest ratio.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
@@ -66,7 +67,7 @@ const rows: Row[] = [];
 function report(name: string, unit: Row["unit"], ours: number, theirs: number): void {
   const ratio = unit === "ms" ? theirs / ours : ours / theirs; // speed ratio either way
   rows.push({ name, ours, theirs, unit, ratio });
-  const f = (v: number) => v.toFixed(unit === "ms" ? 2 : 2).padStart(9);
+  const f = (v: number) => v.toFixed(2).padStart(9);
   console.log(`${name.padEnd(50)} ${f(ours)} ${unit.padEnd(7)} ${f(theirs)} ${unit.padEnd(7)} ${ratio.toFixed(2).padStart(6)}x`);
 }
 

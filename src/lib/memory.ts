@@ -7,7 +7,7 @@
  * course machine took 40–400 µs (fresh memory is mapped and zeroed page by
  * page), which made training there twice as slow as in Node. So, like
  * PyTorch's caching allocator, the training loop gives the buffers of a
- * finished step back ({@link releaseGraph} in `autograd.ts`) and the next
+ * finished step back (`releaseGraph` in `tensor.ts`) and the next
  * step's ops take them from here instead of asking the engine for new ones.
  */
 

@@ -1,6 +1,7 @@
 /**
- * Starts Debian's Chromium through playwright-core with a fresh profile, and
- * lists the site's pages from the build output.
+ * Starts Debian's Chromium through playwright-core with a fresh profile,
+ * opens chapters as a first-time reader, and lists the site's pages from the
+ * build output.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,6 +56,19 @@ export function collectProblems(page: Page): string[] {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
   return problems;
+}
+
+/**
+ * Opens a chapter as a first-time reader: no edits saved by earlier tests
+ * (localStorage cleared, then reloaded), and every problem the page reports collected.
+ */
+export async function openChapter(browser: TestBrowser, url: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(url, { waitUntil: "networkidle" });
+  await page.evaluate(() => localStorage.clear());
+  await page.reload({ waitUntil: "networkidle" });
+  return { page, problems };
 }
 
 /** Paths (relative to the site root, e.g. `how-to-use/`) of every built page except the 404 page. */

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
-import { collectProblems, launchBrowser, type TestBrowser } from "./browser";
+import { launchBrowser, openChapter, type TestBrowser } from "./browser";
 
 const chapterUrl = inject("siteUrl") + "how-to-use/";
 let browser: TestBrowser;
@@ -36,19 +36,10 @@ async function runCell(page: Page, cellId: string): Promise<void> {
   await page.getByRole("button", { name: `Run cell ${cellId}`, exact: true }).click();
 }
 
-async function openChapter(): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.context.newPage();
-  const problems = collectProblems(page);
-  await page.goto(chapterUrl, { waitUntil: "networkidle" });
-  // Start every test from the course's code: forget edits saved by earlier tests.
-  await page.evaluate(() => localStorage.clear());
-  await page.reload({ waitUntil: "networkidle" });
-  return { page, problems };
-}
 
 describe("cells in the browser", () => {
   it("an edited cell runs and its output changes; the dependent cell updates too", async () => {
-    const { page, problems } = await openChapter();
+    const { page, problems } = await openChapter(browser, chapterUrl);
     const weightsBefore = await output(page, "weights").innerText();
     await typeIntoCell(page, "scores", "import { tensor } from \"transformer\";\nconst scores = tensor([[7, 7, 7], [1, 2, 3]]);\nscores");
     await runCell(page, "scores");
@@ -61,7 +52,7 @@ describe("cells in the browser", () => {
   });
 
   it("an endless cell is stopped after its time limit and the page keeps working", async () => {
-    const { page, problems } = await openChapter();
+    const { page, problems } = await openChapter(browser, chapterUrl);
     await runCell(page, "forever");
     await expect.poll(() => output(page, "forever").innerText(), { timeout: 20_000 }).toMatch(/stopped after 2 s/i);
     // The restarted worker rebuilt the scope: a later cell that reads `scores` and `weights` runs.
@@ -73,7 +64,7 @@ describe("cells in the browser", () => {
   });
 
   it("an error shows in its cell and the next run works", async () => {
-    const { page } = await openChapter();
+    const { page } = await openChapter(browser, chapterUrl);
     await typeIntoCell(page, "weights", "import { softmax } from \"transformer\";\nconst weights = softmax(scores, -1);\nweights.nonexistent()");
     await runCell(page, "weights");
     await expect.poll(() => output(page, "weights").innerText(), { timeout: 20_000 }).toMatch(/TypeError/);
@@ -85,7 +76,7 @@ describe("cells in the browser", () => {
   });
 
   it("an edit survives a reload, is marked, and Reset brings back the original", async () => {
-    const { page } = await openChapter();
+    const { page } = await openChapter(browser, chapterUrl);
     await typeIntoCell(page, "scores", "const scores = 42;\nscores");
     await page.reload({ waitUntil: "networkidle" });
     const cell = page.locator("#cell-scores");
@@ -101,7 +92,7 @@ describe("cells in the browser", () => {
   });
 
   it("Use this solution puts the solution in the exercise and the check passes after running", async () => {
-    const { page } = await openChapter();
+    const { page } = await openChapter(browser, chapterUrl);
     await page.locator(".nb-solution summary").click();
     await page.getByRole("button", { name: "Use this solution in cell row-sums" }).click();
     await expect.poll(() => page.locator("#cell-row-sums .cm-content").innerText()).toContain("reduce((total, x)");
@@ -115,7 +106,7 @@ describe("cells in the browser", () => {
   });
 
   it("Run all runs every cell except the ones run by hand, and Shift+Enter runs the cell being edited", async () => {
-    const { page } = await openChapter();
+    const { page } = await openChapter(browser, chapterUrl);
     await page.getByRole("button", { name: "Run all cells" }).click();
     const state = (id: string) => page.locator(`#cell-${id}`).getAttribute("data-state");
     await expect.poll(() => state("row-sums-check"), { timeout: 30_000 }).toBe("done");

@@ -4,7 +4,7 @@
  * keeps the model trained so far, and the next cell uses it.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { collectProblems, launchBrowser, type TestBrowser } from "./browser";
+import { launchBrowser, openChapter, type TestBrowser } from "./browser";
 
 const chapterUrl = inject("siteUrl") + "vision-transformer/";
 let browser: TestBrowser;
@@ -18,11 +18,7 @@ afterAll(async () => {
 
 describe("training in the page", () => {
   it("the loss chart updates while the ViT trains, Stop keeps the model so far, and the next cell uses it", async () => {
-    const page = await browser.context.newPage();
-    const problems = collectProblems(page);
-    await page.goto(chapterUrl, { waitUntil: "networkidle" });
-    await page.evaluate(() => localStorage.clear());
-    await page.reload({ waitUntil: "networkidle" });
+    const { page, problems } = await openChapter(browser, chapterUrl);
 
     const cell = page.locator("#cell-train-vit");
     const chart = cell.locator(".nb-outputs figure > svg[role=img]"); // the plot itself, not its legend swatches

@@ -33,7 +33,9 @@ function binary(kind: BinaryKind, x: TensorOrNumber, y: TensorOrNumber): Tensor 
   else for (let i = 0; i < n; i++) out[i] = A[i] / B[i];
 
   // Broadcast operands were copied to the output shape; only mul's and div's backward read them.
-  const stretched = [A, B].filter((values, i) => values !== [a, b][i].data);
+  const stretched: Float32Array[] = [];
+  if (A !== a.data) stretched.push(A);
+  if (B !== b.data) stretched.push(B);
   const readsInputs = kind === "mul" || kind === "div";
   const result = fromOp(kind, out, shape, [a, b], (g) => {
     // Local derivatives, at the broadcast shape; reduceToShape then sums over stretched axes.
