@@ -20,7 +20,9 @@ export const gradMode = { enabled: true };
  * so gradients can flow back through it.
  *
  * `data` is row-major: the element at `[i, j]` of a `[n, m]` tensor is
- * `data[i * m + j]`. A scalar has shape `[]` and one element.
+ * `data[i * m + j]`. A scalar has shape `[]` and one element. A tensor made
+ * inside `tidy` or a training step is released when that ends, unless
+ * returned, kept or detached (see `scope.ts`); reading it then throws.
  *
  * @example
  * const x = tensor([[1, 2], [3, 4]], undefined, { requiresGrad: true });
@@ -139,8 +141,9 @@ export class Tensor {
   }
 
   /**
-   * Takes the memory back (see {@link releaseTensor}); the one place that
-   * writes `values`, `base` and `views` after construction.
+   * Internal: takes the memory back (call {@link releaseTensor}, which scopes
+   * and `zeroGrad` use); the one place that writes `values`, `base` and
+   * `views` after construction.
    */
   static release(t: Tensor, releasedBy: string): void {
     if (t.values === RELEASED) return;

@@ -126,8 +126,12 @@ describe("a released tensor cannot be read", () => {
     }
   });
 
-  it("every core export is either called on a released tensor above or listed as taking none", () => {
+  it("every core export is public, and is either called on a released tensor above or listed as taking none", () => {
     const names = Object.keys(core);
+    for (const name of names) expect(lib, `${name} is not exported from "transformer"`).toHaveProperty(name);
+    for (const name of ["allocate", "recycle", "fromOp", "releaseGraph", "releaseStep", "getKernels", "setKernels"]) {
+      expect(lib, `${name} is machinery, not for cells`).not.toHaveProperty(name);
+    }
     for (const name of Object.keys(takesNoTensor)) expect(names, `${name} is listed but not exported`).toContain(name);
     for (const name of Object.keys(calls)) expect(names, `${name} has calls but is not exported`).toContain(name);
   });
