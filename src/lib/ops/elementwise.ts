@@ -1,3 +1,5 @@
+import { getKernels } from "../kernels/index";
+import { erfc as fastErfc } from "../kernels/typescript/gelu";
 import { allocate, recycle } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp } from "../tensor";
@@ -150,7 +152,7 @@ export function sigmoid(x: Tensor): Tensor {
 /**
  * GELU in its exact form, PyTorch's default: `x·Φ(x) = x/2 · (1 + erf(x/√2))`.
  * Written with `erfc` so it stays accurate for large negative x, where
- * `1 + erf` would cancel to 0. (Its own loop rather than `unary`: it is the
+ * `1 + erf` would cancel to 0. (A kernel rather than `unary`: it is the
  * MLP's hot path, and backward reuses Φ(x) from the forward pass.)
  */
 export function gelu(x: Tensor): Tensor {
@@ -158,11 +160,7 @@ export function gelu(x: Tensor): Tensor {
   const n = X.length;
   const cdf = allocate(n); // Φ(x)
   const out = allocate(n);
-  for (let i = 0; i < n; i++) {
-    const phi = 0.5 * erfc(-X[i] * Math.SQRT1_2);
-    cdf[i] = phi;
-    out[i] = X[i] * phi;
-  }
+  getKernels().gelu(X, out, cdf);
   return fromOp("gelu", out, x.shape.slice(), [x], (g) => {
     // d/dx x·Φ(x) = Φ(x) + x·φ(x), with φ the standard normal density
     const gx = allocate(n);
@@ -177,23 +175,12 @@ export function gelu(x: Tensor): Tensor {
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /**
- * Complementary error function `1 - erf(z)` with relative error below
- * 1.2e-7 everywhere (Chebyshev fit from Numerical Recipes, §6.2), about the
- * precision of a float32.
+ * Complementary error function `1 - erf(z)`, to about float32 precision
+ * (relative error below 1.2e-7). The fast polynomial lives with the GELU
+ * kernel in `kernels/typescript/gelu.ts`.
  */
 export function erfc(z: number): number {
-  const x = Math.abs(z);
-  const t = 1 / (1 + 0.5 * x);
-  // c1·t + c2·t² + … + c9·t⁹ by Estrin's scheme: pairs first, then powers of t. Same
-  // polynomial as nested Horner form, but its steps do not all wait on each other.
-  const t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
-  const c12 = 1.00002368 + 0.37409196 * t;
-  const c34 = 0.09678418 - 0.18628806 * t;
-  const c56 = 0.27886807 - 1.13520398 * t;
-  const c78 = 1.48851587 - 0.82215223 * t;
-  const poly = -x * x - 1.26551223 + t * (c12 + t2 * c34 + t4 * (c56 + t2 * c78) + t8 * 0.17087277);
-  const r = t * Math.exp(poly);
-  return z >= 0 ? r : 2 - r;
+  return fastErfc(z);
 }
 
 /** Error function, `erf(z) = 1 - erfc(z)`. */

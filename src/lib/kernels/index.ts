@@ -1,0 +1,129 @@
+/**
+ * Kernels: the arithmetic loops that ops hand their numbers to.
+ *
+ * An op (`ops/matmul.ts`, `ops/elementwise.ts`) checks shapes, handles
+ * broadcasting, allocates its output and writes its backward rule; then it
+ * calls the current kernel set, through {@link getKernels}, to fill the
+ * output. This file is the single place ops reach kernels from, so a second
+ * set (WebAssembly SIMD, say) can replace the default TypeScript one without
+ * any op changing:
+ *
+ * ```ts
+ * registerKernels("wasm", wasmKernels); // once, where the set is available
+ * setKernels("wasm");                   // every op from now on uses it
+ * setKernels("typescript");             // back to the default
+ * ```
+ *
+ * Kernels are internal: cells do not import them (the public entry,
+ * `index.ts`, does not export this file).
+ */
+import { typescriptKernels } from "./typescript/index";
+
+/**
+ * What a kernel set provides. Every function works on plain `Float32Array`s
+ * that belong to the caller: ordinary JavaScript arrays (from `new
+ * Float32Array` or the buffer pool in `memory.ts`), never memory of the kernel
+ * set's own. An implementation that computes elsewhere (a WebAssembly
+ * instance's memory) copies the operands in and the results out within the
+ * call, and must not keep a reference to any argument after it returns.
+ * Calls are synchronous and never overlap (JavaScript runs one at a time), so
+ * scratch memory may be reused from call to call.
+ *
+ * Numbers: the TypeScript set sums every dot product in double precision, in
+ * order over the shared axis, and the shipped weights were trained with it.
+ * Another set may round differently (float32 sums, another order); it should
+ * stay within float32 rounding of a k-term sum of the reference
+ * (`referenceGemm` in `ops/matmul.ts`), which tests/lib/kernels checks for
+ * every registered set.
+ */
+export interface Kernels {
+  /**
+   * General matrix product, accumulated: `C[n, m] += A[n, k] · B[k, m]`.
+   *
+   * Operands are strided views into flat arrays:
+   * - `A[i, p] = a[aOff + i·aRow + p·aCol]`
+   * - `B[p, j] = b[bOff + p·bRow + j·bCol]`
+   * - `C[i, j] = c[cOff + i·m + j]`: the output is always row-major and
+   *   contiguous, rows `m` apart.
+   *
+   * The three products the library needs are all this one call:
+   * - `A·B`, both row-major: `(aRow, aCol) = (k, 1)`, `(bRow, bCol) = (m, 1)`
+   * - `A·Bᵀ` with B stored `[m, k]` (attention's `q kᵀ`, the input gradient
+   *   `dY·Wᵀ`): `(bRow, bCol) = (1, k)`
+   * - `Aᵀ·B` with A stored `[k, n]` (the weight gradient `Xᵀ·dY`):
+   *   `(aRow, aCol) = (1, n)`
+   *
+   * The kernel adds into `c` (the caller zeroes it, or fills it with a bias
+   * first); it never writes outside the `n × m` block at `cOff`. `a` and `b`
+   * may be the same array; `c` never overlaps `a` or `b`. Any of n, k, m may
+   * be 0: then it does nothing. Offsets and sizes are non-negative integers,
+   * though they may arrive as doubles (`| 0` them before indexing in hot loops).
+   */
+  gemm(
+    a: Float32Array, aOff: number, aRow: number, aCol: number,
+    b: Float32Array, bOff: number, bRow: number, bCol: number,
+    c: Float32Array, cOff: number, n: number, k: number, m: number,
+  ): void;
+
+  /**
+   * GELU's forward pass, exact form: for every `i < x.length`,
+   * `cdf[i] = Φ(x[i])` (the standard normal CDF, `erfc(-x/√2)/2`) and
+   * `out[i] = x[i]·Φ(x[i])`. `out` and `cdf` have x's length and are
+   * overwritten; the op's backward rule reads `cdf` later. Accurate to about
+   * float32 precision everywhere, large negative x included (compute Φ from
+   * `erfc`, not `1 + erf`, which cancels to 0).
+   */
+  gelu(x: Float32Array, out: Float32Array, cdf: Float32Array): void;
+}
+
+/** Names of the kernel sets the library knows of; others may be registered. */
+export type KernelSetName = "typescript" | "wasm" | (string & {});
+
+const registered = new Map<string, Kernels>([["typescript", typescriptKernels]]);
+let currentName: KernelSetName = "typescript";
+let current: Kernels = typescriptKernels;
+
+/**
+ * Makes `impl` available under `name` (replacing any set of that name but
+ * the built-in `"typescript"`). It does not switch to it: call
+ * {@link setKernels}. A set that cannot run here (no WebAssembly SIMD, say)
+ * should not be registered at all.
+ */
+export function registerKernels(name: KernelSetName, impl: Kernels): void {
+  if (name === "typescript") throw new Error('registerKernels: "typescript" is the built-in default set and cannot be replaced');
+  for (const key of ["gemm", "gelu"] as const) {
+    if (typeof impl?.[key] !== "function") throw new Error(`registerKernels: the "${name}" set has no ${key}() function`);
+  }
+  registered.set(name, impl);
+  if (currentName === name) current = impl;
+}
+
+/**
+ * Switches every op to the kernel set registered as `name`. Throws an Error
+ * naming the registered sets when there is none by that name (it never falls
+ * back silently: a benchmark or test that asked for "wasm" must not measure
+ * TypeScript unknowingly). Use {@link availableKernels} to check first.
+ */
+export function setKernels(name: KernelSetName): void {
+  const impl = registered.get(name);
+  if (!impl) {
+    throw new Error(`setKernels: no kernel set named "${name}" is registered (available: ${availableKernels().join(", ")}). Register it first with registerKernels("${name}", impl), where it can run.`);
+  }
+  current = impl;
+  currentName = name;
+}
+
+/** The kernel set ops use now. Ops call it at each use rather than keeping the result, so a switch takes effect at once. */
+export function getKernels(): Kernels {
+  return current;
+}
+
+/** Name of the kernel set ops use now (`"typescript"` unless {@link setKernels} chose another). */
+export function kernelName(): KernelSetName {
+  return currentName;
+}
+
+/** Names of the registered kernel sets, the default `"typescript"` first. */
+export function availableKernels(): KernelSetName[] {
+  return [...registered.keys()];
+}

@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { gelu, matmul, randn } from "transformer";
+import {
+  type Kernels, availableKernels, getKernels, kernelName, registerKernels, setKernels,
+} from "../../../src/lib/kernels/index";
+import { referenceGemm } from "../../../src/lib/ops/matmul";
+import { Random } from "../../../src/lib/random";
+
+afterEach(() => setKernels("typescript"));
+
+/** The three layouts the ops use, as strides of A [n, k] and B [k, m] stored row-major or transposed. */
+const layouts = [
+  { name: "A·B", strides: (n: number, k: number, m: number) => [k, 1, m, 1] },
+  { name: "A·Bᵀ", strides: (n: number, k: number, m: number) => [k, 1, 1, k] },
+  { name: "Aᵀ·B", strides: (n: number, k: number, m: number) => [1, n, m, 1] },
+  { name: "Aᵀ·Bᵀ", strides: (n: number, k: number, m: number) => [1, n, 1, k] },
+] as const;
+
+/** 1×1, k = 0, empty outputs, odd sizes and sizes on either side of the 4×3 register tile. */
+const shapes: [number, number, number][] = [
+  [1, 1, 1], [1, 0, 1], [3, 0, 5], [0, 4, 3], [4, 5, 0],
+  [1, 7, 1], [2, 3, 2], [3, 5, 7], [4, 1, 3], [4, 6, 3], [5, 9, 4], [7, 2, 11], [8, 16, 6], [9, 33, 13], [17, 64, 19],
+];
+
+function randomArray(rng: Random, n: number): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+/**
+ * Runs `gemm` and the reference on the same operands, placed at offsets inside
+ * larger arrays, into a `c` that starts with values (the kernel accumulates)
+ * and has guard values around the output block (the kernel must not touch them).
+ */
+function compare(kernels: Kernels, n: number, k: number, m: number, layout: (typeof layouts)[number], seed: number) {
+  const rng = new Random(seed);
+  const [aRow, aCol, bRow, bCol] = layout.strides(n, k, m);
+  const aOff = 3, bOff = 5, cOff = 2;
+  const a = randomArray(rng, aOff + n * k + 4);
+  const b = randomArray(rng, bOff + k * m + 4);
+  const start = randomArray(rng, cOff + n * m + 3);
+  const expected = start.slice();
+  const actual = start.slice();
+  referenceGemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, expected, cOff, n, k, m);
+  kernels.gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, actual, cOff, n, k, m);
+  return { expected, actual };
+}
+
+describe.each(availableKernels())("the %s kernel set", (name) => {
+  const exact = name === "typescript"; // same order of additions, same double sums: bit for bit
+
+  for (const layout of layouts) {
+    it(`gemm ${layout.name} matches the plain-loop reference on edge and random shapes`, () => {
+      const kernels = (setKernels(name), getKernels());
+      shapes.forEach(([n, k, m], i) => {
+        const { expected, actual } = compare(kernels, n, k, m, layout, 100 + i);
+        const where = `[${n}, ${k}] · [${k}, ${m}]`;
+        if (exact) {
+          expect(Array.from(actual), where).toEqual(Array.from(expected));
+        } else {
+          // float32 rounding of a k-term sum of products of normal numbers
+          const tolerance = 1e-6 * Math.max(1, k) * 8;
+          actual.forEach((v, j) => expect(Math.abs(v - expected[j]), `${where}, element ${j}`).toBeLessThanOrEqual(tolerance));
+        }
+      });
+    });
+  }
+
+  it("gemm with a and b the same array (x·xᵀ)", () => {
+    const kernels = (setKernels(name), getKernels());
+    const x = randomArray(new Random(7), 5 * 6);
+    const expected = new Float32Array(25), actual = new Float32Array(25);
+    referenceGemm(x, 0, 6, 1, x, 0, 1, 6, expected, 0, 5, 6, 5);
+    kernels.gemm(x, 0, 6, 1, x, 0, 1, 6, actual, 0, 5, 6, 5);
+    actual.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
+  });
+
+  it("gelu gives x·Φ(x) and Φ(x) to float32 precision, from -12 to 12", () => {
+    const kernels = (setKernels(name), getKernels());
+    const x = Float32Array.from({ length: 2401 }, (_, i) => -12 + i * 0.01);
+    const out = new Float32Array(x.length), cdf = new Float32Array(x.length);
+    kernels.gelu(x, out, cdf);
+    x.forEach((v, i) => {
+      const phi = 0.5 * erfcReference(-v / Math.SQRT2);
+      expect(Math.abs(cdf[i] - phi), `Φ(${v})`).toBeLessThanOrEqual(4e-7 * phi + 1e-30);
+      expect(Math.abs(out[i] - v * phi), `gelu(${v})`).toBeLessThanOrEqual(4e-7 * Math.abs(v * phi) + 1e-30);
+    });
+  });
+});
+
+describe("choosing a kernel set", () => {
+  it("uses TypeScript by default and lists it first", () => {
+    expect(kernelName()).toBe("typescript");
+    expect(availableKernels()[0]).toBe("typescript");
+  });
+
+  it("refuses an unregistered set with a message naming the registered ones, and keeps the current set", () => {
+    expect(() => setKernels("nonexistent")).toThrow(/no kernel set named "nonexistent".*available: typescript/);
+    expect(kernelName()).toBe("typescript");
+  });
+
+  it("refuses to replace the default set, and a set without every function", () => {
+    expect(() => registerKernels("typescript", getKernels())).toThrow(/built-in/);
+    expect(() => registerKernels("partial", { gemm: getKernels().gemm } as Kernels)).toThrow(/no gelu\(\) function/);
+  });
+
+  it("routes matmul, linear's backward and gelu through the set chosen, and back", () => {
+    const base = getKernels();
+    const calls = { gemm: 0, gelu: 0 };
+    registerKernels("counting", {
+      gemm: (...args) => (calls.gemm++, base.gemm(...args)),
+      gelu: (...args) => (calls.gelu++, base.gelu(...args)),
+    });
+    setKernels("counting");
+    expect(kernelName()).toBe("counting");
+    const a = randn([3, 4], { seed: 1 }), b = randn([4, 2], { seed: 2 });
+    const viaCounting = matmul(a, b).toArray();
+    gelu(a);
+    expect(calls).toEqual({ gemm: 1, gelu: 1 });
+    setKernels("typescript");
+    expect(matmul(a, b).toArray()).toEqual(viaCounting);
+    expect(calls.gemm).toBe(1);
+  });
+});
+
+/** erfc in double precision: its Taylor series near 0, a continued fraction further out. */
+function erfcReference(z: number): number {
+  const x = Math.abs(z);
+  let r: number;
+  if (x < 3) {
+    let term = x, sum = x; // erf(x) = 2/√π Σ (-1)^n x^(2n+1) / (n! (2n+1))
+    for (let n = 1; n < 200; n++) {
+      term *= (-x * x) / n;
+      sum += term / (2 * n + 1);
+    }
+    r = 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  } else {
+    let f = x; // erfc(x) = e^(-x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))
+    for (let n = 120; n >= 1; n--) f = x + n / 2 / f;
+    r = Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+  }
+  return z >= 0 ? r : 2 - r;
+}
