@@ -11,16 +11,10 @@
  * runs on the TypeScript kernel instead.
  */
 
-/**
- * `c[n, m] += A[n, k] @ B[k, m]`, with `A[i, p] = a[aOff + i·aRow + p·aCol]`,
- * `B[p, j] = b[bOff + p·bRow + j·bCol]` and C row-major at `cOff`: the
- * signature every matrix-product kernel of the library has.
- */
-export type Gemm = (
-  a: Float32Array, aOff: number, aRow: number, aCol: number,
-  b: Float32Array, bOff: number, bRow: number, bCol: number,
-  c: Float32Array, cOff: number, n: number, k: number, m: number,
-) => void;
+import type { Kernels } from "../index";
+
+/** The matrix product every kernel set provides (`Kernels.gemm`: arguments and meaning). */
+type Gemm = Kernels["gemm"];
 
 /** The functions gemm.wat exports; pointers are byte offsets into the memory. */
 interface GemmExports {

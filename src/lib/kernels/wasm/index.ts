@@ -9,10 +9,9 @@
  * without WebAssembly at all, gets the next one down: relaxed SIMD, plain
  * SIMD, then none (the TypeScript kernels).
  */
-import { wasmGemm, type Gemm } from "./gemm";
+import type { Kernels } from "../index";
+import { wasmGemm } from "./gemm";
 import { GEMM_RELAXED_SIMD, GEMM_SIMD } from "./modules";
-
-export type { Gemm } from "./gemm";
 
 /** Which WebAssembly kernels an engine can run. */
 export type SimdSupport = "relaxed-simd" | "simd" | "none";
@@ -25,24 +24,24 @@ export type SimdSupport = "relaxed-simd" | "simd" | "none";
  */
 export const WASM_MEMORY_PAGES = 512;
 
-function decodeBase64(text: string): Uint8Array {
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
 
-let modules: { relaxed: Uint8Array; simd: Uint8Array } | null = null;
-function moduleBytes(): { relaxed: Uint8Array; simd: Uint8Array } {
+let modules: { relaxed: Uint8Array<ArrayBuffer>; simd: Uint8Array<ArrayBuffer> } | null = null;
+function moduleBytes(): { relaxed: Uint8Array<ArrayBuffer>; simd: Uint8Array<ArrayBuffer> } {
   modules ??= { relaxed: decodeBase64(GEMM_RELAXED_SIMD), simd: decodeBase64(GEMM_SIMD) };
   return modules;
 }
 
 /**
- * The best kernel variant `wasm` (the engine's WebAssembly object, or
- * undefined where there is none) validates.
+ * The best kernel variant `wasm` validates: the engine's WebAssembly object
+ * by default (absent in some locked-down browsers), or null for none.
  */
-export function simdSupport(wasm: typeof WebAssembly | undefined = globalThis.WebAssembly): SimdSupport {
+export function simdSupport(wasm: Pick<typeof WebAssembly, "validate"> | null | undefined = globalThis.WebAssembly): SimdSupport {
   if (typeof wasm?.validate !== "function") return "none";
   const { relaxed, simd } = moduleBytes();
   try {
@@ -54,20 +53,20 @@ export function simdSupport(wasm: typeof WebAssembly | undefined = globalThis.We
   return "none";
 }
 
-/** What {@link createWasmKernels} returns: the kernels, and which variant they run. */
-export interface WasmKernels {
-  /** The matrix product (same signature and meaning as the TypeScript kernel's). */
-  gemm: Gemm;
-  /** The variant in use: relaxed SIMD (fused multiply-add where the processor has one) or plain SIMD. */
+/** A kernel set on WebAssembly, and which variant of the module it runs. */
+export interface WasmKernels extends Kernels {
+  /** Relaxed SIMD (a fused multiply-add where the processor has one) or plain SIMD. */
   variant: Exclude<SimdSupport, "none">;
 }
 
 /**
  * Instantiates the best variant this engine supports, or returns null where
- * it supports none (or cannot give it memory). `fallback` runs the products
- * too large for the kernels' memory. `variant` forces one (tests compare both).
+ * it supports none (or cannot give it memory). `fallback` (the TypeScript
+ * set) runs what has no WebAssembly kernel yet and the products too large
+ * for the kernels' memory. `variant` forces one (tests compare both);
+ * `pages` sizes the memory (tests make it small to reach the fallback).
  */
-export function createWasmKernels(fallback: Gemm, options: { variant?: WasmKernels["variant"]; pages?: number } = {}): WasmKernels | null {
+export function createWasmKernels(fallback: Kernels, options: { variant?: WasmKernels["variant"]; pages?: number } = {}): WasmKernels | null {
   const support = simdSupport();
   if (support === "none") return null;
   const variant = options.variant ?? support;
@@ -76,7 +75,8 @@ export function createWasmKernels(fallback: Gemm, options: { variant?: WasmKerne
     const pages = options.pages ?? WASM_MEMORY_PAGES;
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const bytes = variant === "relaxed-simd" ? moduleBytes().relaxed : moduleBytes().simd;
-    return { gemm: wasmGemm(new WebAssembly.Module(bytes as BufferSource), memory, fallback), variant };
+    const gemm = wasmGemm(new WebAssembly.Module(bytes), memory, fallback.gemm);
+    return { gemm, gelu: fallback.gelu, variant };
   } catch {
     return null; // e.g. no address space left for the memory: the TypeScript kernels carry on
   }
