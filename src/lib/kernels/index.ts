@@ -9,13 +9,14 @@
  * any op changing:
  *
  * ```ts
- * registerKernels("wasm", wasmKernels); // once, where the set is available
- * setKernels("wasm");                   // every op from now on uses it
- * setKernels("typescript");             // back to the default
+ * registerKernels("wasm", wasmKernels); // once, where the set is available (done below)
+ * setKernels("typescript");             // every op from now on uses the readable reference
+ * setKernels("wasm");                   // back to WebAssembly SIMD, the default where it runs
  * ```
  *
- * Kernels are internal: cells do not import them (the public entry,
- * `index.ts`, does not export this file).
+ * Kernels are internal: cells do not import them. The public entry,
+ * `index.ts`, exports only the switch (`setKernels`, `kernelName`,
+ * `availableKernels`), so a cell can time the same code on either set.
  */
 import { typescriptKernels } from "./typescript/index";
 import { createWasmKernels } from "./wasm/index";
