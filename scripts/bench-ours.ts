@@ -9,7 +9,7 @@
 import { parentPort } from "node:worker_threads";
 import { kernelName, setKernels } from "../src/lib/kernels/index";
 import {
-  AdamW, Random, Tensor, ViT, attention, crossEntropy, initBlock, matmul, noGrad, randn, recycle, releaseStep, transformerBlock,
+  AdamW, Random, ViT, attention, crossEntropy, initBlock, matmul, noGrad, randn, tidy, transformerBlock,
 } from "../src/lib/index";
 
 /** What the main thread sends: time `calls` calls of a case, or keep calling it for `warmUpMs`. */
@@ -21,14 +21,6 @@ export type BenchReply = { times: number[]; kernels: string };
 // the library picks its kernels itself (WebAssembly SIMD where the engine has it).
 if (process.env.BENCH_KERNELS) setKernels(process.env.BENCH_KERNELS);
 
-/**
- * Gives back the memory of a result's tensors once it has been read, as
- * `tf.tidy` does on the other side (and as the training loop does every step).
- */
-function recycleAll(result: object): void {
-  for (const t of Object.values(result)) if (t instanceof Tensor) recycle(t.data);
-}
-
 /** The benchmark cases by name, each set up on first use. */
 const setups: Record<string, () => () => void> = {
   matmul64: () => matmulCase(64, 64, 64),
@@ -37,12 +29,12 @@ const setups: Record<string, () => () => void> = {
   matmul512: () => matmulCase(512, 512, 512),
   attention: () => {
     const [q, k, v] = [1, 2, 3].map((seed) => randn([197, 64], { seed }));
-    return () => recycleAll(noGrad(() => attention(q, k, v)));
+    return () => tidy(() => void noGrad(() => attention(q, k, v))); // as tf.tidy on the other side
   },
   block: () => {
     const x = randn([1, 65, 64], { seed: 4 });
     const params = initBlock(new Random(5), 64, 256);
-    return () => recycleAll(noGrad(() => transformerBlock(x, params, { heads: 4 })));
+    return () => tidy(() => void noGrad(() => transformerBlock(x, params, { heads: 4 })));
   },
   trainingStep: () => {
     const config = { imageSize: 32, channels: 3, patchSize: 4, dim: 64, depth: 2, heads: 4, mlpDim: 256, classes: 4 };
@@ -51,17 +43,19 @@ const setups: Record<string, () => () => void> = {
     const images = randn([32, 3, 32, 32], { seed: 7 });
     const labels = Array.from({ length: 32 }, (_, i) => i % 4);
     return () => {
-      const loss = crossEntropy(vit.forward(images).logits, labels);
-      loss.backward();
-      optimizer.step();
-      releaseStep(loss, vit.params); // as train() does: the next step reuses this one's memory
+      // As train() does: one scope per step, gradients cleared, so the next step reuses this one's memory.
+      optimizer.zeroGrad();
+      tidy(() => {
+        crossEntropy(vit.forward(images).logits, labels).backward();
+        optimizer.step();
+      });
     };
   },
 };
 
 function matmulCase(n: number, k: number, m: number): () => void {
   const [a, b] = [randn([n, k], { seed: 1 }), randn([k, m], { seed: 2 })];
-  return () => recycle(noGrad(() => matmul(a, b)).data);
+  return () => tidy(() => void noGrad(() => matmul(a, b)));
 }
 
 const cases = new Map<string, () => void>();

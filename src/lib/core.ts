@@ -1,11 +1,13 @@
 /**
- * The core of the library: tensors, autograd and ops. `index.ts` re-exports
- * all of it alongside the layers, models and training helpers.
+ * The core of the library: tensors, scopes, autograd and ops. `index.ts`
+ * re-exports all of it alongside the layers, models and training helpers.
+ * The machinery under them (the buffer pool, `fromOp`, kernels) is not here:
+ * see `internal.ts`.
  */
 export { ShapeError, shapeString, normalizeAxis } from "./errors";
 export { Random, defaultRng, manualSeed } from "./random";
-export { Tensor, fromOp, releaseGraph, sizeOf, type BackwardFn, type NestedArray } from "./tensor";
-export { allocate, recycle } from "./memory";
+export { Tensor, sizeOf, type NestedArray } from "./tensor";
+export { tidy, keep } from "./scope";
 export { noGrad, isGradEnabled, zeroGrad, detach } from "./autograd";
 export {
   tensor, fromNested, zeros, ones, full, arange, eye, randn, rand,

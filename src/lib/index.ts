@@ -1,7 +1,7 @@
 /**
  * The transformer library, as cells import it: `import { attention } from "transformer"`.
  *
- * core      tensors, autograd, ops (tensor.ts, autograd.ts, ops/)
+ * core      tensors, scopes, autograd, ops (tensor.ts, scope.ts, autograd.ts, ops/)
  * nn        layers that return their intermediates (attention, blocks, stacks, state files)
  * models    ViT, LanguageModel, Seq2Seq
  * train     optimizers, gradient clipping, the training loop
@@ -34,7 +34,7 @@ export { setKernels, kernelName, availableKernels, type KernelSetName } from "./
 
 export { SGD, AdamW, type Optimizer, type AdamWOptions, type ParamSource } from "./train/optimizers";
 export { clipGradNorm } from "./train/clipGradNorm";
-export { train, releaseStep, nextMacrotask, type TrainOptions, type TrainProgress, type TrainResult } from "./train/train";
+export { train, nextMacrotask, type TrainOptions, type TrainProgress, type TrainResult } from "./train/train";
 
 export { CharTokenizer } from "./data/tokenizer";
 export { shuffled, batches, sampleWindows, padBatch } from "./data/batches";

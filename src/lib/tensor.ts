@@ -1,11 +1,14 @@
+import { backward } from "./autograd";
 import { ShapeError, checkShape, shapeString } from "./errors";
-import { allocate, recycle } from "./memory";
+import { copyOf, isPooled, recycle } from "./memory";
+import { track } from "./scope";
 
 /**
  * A backward rule: given the gradient of the loss with respect to an op's
  * output, return the gradient with respect to each parent (same order as the
- * parents; `null` for a parent that needs none). It must return fresh arrays
- * or the incoming `grad` itself, never a buffer it keeps.
+ * parents; `null` for a parent that needs none). Each returned array is a
+ * fresh one (from `allocate`), never `grad` itself nor a buffer the rule
+ * keeps: the backward pass recycles them once added up.
  */
 export type BackwardFn = (grad: Float32Array) => (Float32Array | null)[];
 
@@ -17,7 +20,9 @@ export const gradMode = { enabled: true };
  * so gradients can flow back through it.
  *
  * `data` is row-major: the element at `[i, j]` of a `[n, m]` tensor is
- * `data[i * m + j]`. A scalar has shape `[]` and one element.
+ * `data[i * m + j]`. A scalar has shape `[]` and one element. A tensor made
+ * inside `tidy` or a training step is released when that ends, unless
+ * returned, kept or detached (see `scope.ts`); reading it then throws.
  *
  * @example
  * const x = tensor([[1, 2], [3, 4]], undefined, { requiresGrad: true });
@@ -26,8 +31,6 @@ export const gradMode = { enabled: true };
  * x.grad!.toArray(); // [[2, 4], [6, 8]]
  */
 export class Tensor {
-  /** The values, row-major. */
-  data: Float32Array;
   /** Size of each axis; `[]` for a scalar. */
   shape: number[];
   /** Number of elements (the product of the shape). */
@@ -44,6 +47,16 @@ export class Tensor {
   op = "";
   /** Buffers the backward rule reads besides the values (e.g. gelu's Φ(x)), recycled with them. */
   saved: Float32Array[] = NO_BUFFERS;
+  /** Never released by a scope (see `keep`). */
+  kept = false;
+  /** The values behind {@link data}; `RELEASED` once released. Read `data`, which checks. */
+  private values: Float32Array;
+  /** The tensor whose pooled buffer this one shares (a reshape's input), or null when it owns its values. */
+  private base: Tensor | null = null;
+  /** Live tensors sharing this one's buffer: it is recycled only when none is left. */
+  private views = 0;
+  /** What released this tensor ("at the end of …"), for the error message; empty while it is live. */
+  releasedBy = "";
 
   /** Wraps `data` (not copied) with `shape`. Prefer `tensor(...)` in cells. */
   constructor(data: Float32Array, shape: number[], requiresGrad = false) {
@@ -52,10 +65,28 @@ export class Tensor {
     if (data.length !== size) {
       throw new ShapeError(`Tensor: ${data.length} values do not fill shape ${shapeString(shape)}`);
     }
-    this.data = data;
+    this.values = data;
     this.shape = shape;
     this.size = size;
     this.requiresGrad = requiresGrad;
+    if (isPooled(data)) {
+      const owner = owners.get(data);
+      if (owner) {
+        this.base = owner;
+        owner.views++;
+      } else owners.set(data, this);
+    }
+    if (!requiresGrad) track(this); // parameters are never released by a scope
+  }
+
+  /**
+   * The values, row-major. Reading them from a released tensor throws an
+   * error that says what released it: every op, reduction, comparison and
+   * printout reads them through here.
+   */
+  get data(): Float32Array {
+    if (this.values === RELEASED) throw releasedError(this);
+    return this.values;
   }
 
   /** Number of axes. */
@@ -64,78 +95,40 @@ export class Tensor {
   }
 
   /**
-   * Whether `releaseGraph` took this tensor's memory back (the training loop
-   * does so at the end of each step). A released tensor cannot be used.
+   * Whether a scope (the end of a `tidy` or of a training step) or `zeroGrad`
+   * took this tensor's memory back. A released tensor cannot be read.
    */
   get released(): boolean {
-    return this.data === RELEASED;
+    return this.values === RELEASED;
   }
 
   /** The single value of a one-element tensor. */
   item(): number {
-    checkNotReleased("item", this);
+    const data = this.data;
     if (this.size !== 1) throw new ShapeError(`item: needs exactly one element, got shape ${shapeString(this.shape)}`);
-    return this.data[0];
+    return data[0];
   }
 
   /** Same data, new shape (one axis may be -1 and is inferred). Differentiable. */
   reshape(...shape: number[] | [number[]]): Tensor {
     const wanted = (Array.isArray(shape[0]) ? shape[0] : shape) as number[];
     const resolved = resolveReshape(this.shape, wanted);
-    return fromOp("reshape", this.data, resolved, [this], (g) => [g]);
+    return fromOp("reshape", this.data, resolved, [this], (g) => [copyOf(g)]);
   }
 
   /**
    * Computes gradients of this scalar with respect to every leaf tensor that
-   * requires grad, and adds them into their `.grad`.
+   * requires grad, and adds them into their `.grad` (see `autograd.ts`).
    */
   backward(): void {
-    if (this.size !== 1) {
-      throw new ShapeError(`backward: needs a scalar (one element), got shape ${shapeString(this.shape)}`);
-    }
-    if (!this.requiresGrad) throw new Error("backward: this tensor does not require grad (no input had requiresGrad: true)");
-    const order = topologicalOrder(this);
-    // Gradients of intermediate tensors live here only during this call (like PyTorch,
-    // which keeps .grad on leaves only); each array is owned by exactly one tensor.
-    const grads = new Map<Tensor, Float32Array>([[this, new Float32Array(1).fill(1)]]);
-    const owned = new Set<Float32Array>(grads.values());
-    for (let n = order.length - 1; n >= 0; n--) {
-      const node = order[n];
-      const g = grads.get(node);
-      if (!g) continue;
-      grads.delete(node);
-      owned.delete(g); // no longer held by the map: the first parent may take it without a copy
-      if (!node.backwardFn) {
-        if (!node.grad) node.grad = new Tensor(g, node.shape.slice());
-        else {
-          addInto(node.grad.data, g);
-          recycleUnowned(g, owned);
-        }
-        continue;
-      }
-      const parentGrads = node.backwardFn(g);
-      node.parents.forEach((parent, i) => {
-        const pg = parentGrads[i];
-        if (!pg || !parent.requiresGrad) return;
-        const existing = grads.get(parent);
-        if (existing) addInto(existing, pg);
-        else if (owned.has(pg)) grads.set(parent, copyOf(pg));
-        else {
-          grads.set(parent, pg);
-          owned.add(pg);
-        }
-      });
-      // g, and any parent gradient that was added into another, are garbage now: reuse their memory.
-      recycleUnowned(g, owned);
-      for (const pg of parentGrads) if (pg && pg !== g) recycleUnowned(pg, owned);
-    }
+    backward(this);
   }
 
   /** The values as nested arrays (a number for a scalar). */
   toArray(): NestedArray {
-    checkNotReleased("toArray", this);
+    const data = this.data;
     const build = (axis: number, offset: number): NestedArray => {
-      if (axis === this.ndim) return this.data[offset];
+      if (axis === this.ndim) return data[offset];
       const stride = this.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
       return Array.from({ length: this.shape[axis] }, (_, i) => build(axis + 1, offset + i * stride));
     };
@@ -144,10 +137,35 @@ export class Tensor {
 
   /** PyTorch-style print: `tensor([[0.1000, 0.2000], ...], shape=[2, 2])`. */
   toString(): string {
-    if (this.released) return `tensor(released, shape=${shapeString(this.shape)})`;
     return formatTensor(this);
   }
+
+  /**
+   * Internal: takes the memory back (call {@link releaseTensor}, which scopes
+   * and `zeroGrad` use); the one place that writes `values`, `base` and
+   * `views` after construction.
+   */
+  static release(t: Tensor, releasedBy: string): void {
+    if (t.values === RELEASED) return;
+    const values = t.values;
+    t.values = RELEASED;
+    t.releasedBy = releasedBy;
+    for (const buffer of t.saved) recycle(buffer);
+    t.saved = NO_BUFFERS;
+    t.parents = [];
+    t.backwardFn = null;
+    // The buffer goes back to the pool once neither its owner nor any view of it is live.
+    const owner = t.base ?? t;
+    if (t.base) t.base.views--;
+    if (owner.values === RELEASED && owner.views === 0 && owners.get(values) === owner) {
+      owners.delete(values);
+      recycle(values);
+    }
+  }
 }
+
+/** The tensor each pooled buffer was first wrapped by; later tensors on the same buffer are its views. */
+const owners = new WeakMap<Float32Array, Tensor>();
 
 /** Numbers nested as deep as the tensor has axes. */
 export type NestedArray = number | NestedArray[];
@@ -156,11 +174,11 @@ export type NestedArray = number | NestedArray[];
  * Makes an op's output tensor and, when gradients are on and some parent
  * needs one, records the parents and the backward rule. `saved` lists the
  * buffers, besides the output, that only the backward rule reads: they are
- * recycled with the output by `releaseGraph`, or at once when no graph is
- * recorded.
+ * recycled with the output when a scope releases it, or at once when no
+ * graph is recorded.
  */
 export function fromOp(op: string, data: Float32Array, shape: number[], parents: Tensor[], backward: BackwardFn, saved?: Float32Array[]): Tensor {
-  for (const parent of parents) checkNotReleased(op, parent);
+  for (const parent of parents) if (parent.released) throw releasedError(parent, op);
   const out = new Tensor(data, shape);
   out.op = op;
   if (gradMode.enabled && parents.some((p) => p.requiresGrad)) {
@@ -179,45 +197,29 @@ const RELEASED = new Float32Array(0);
 const NO_BUFFERS: Float32Array[] = [];
 
 /**
- * Gives the memory of a finished computation back for reuse: the values and
- * saved buffers of every tensor computed on the way to `root` (the op outputs
- * of its graph) go to the buffer pool (see `memory.ts`), and those tensors
- * become released: using one throws. Leaves, such as parameters and inputs,
- * keep their values, and so does an op output that shares them (a reshape).
- *
- * The training loop calls it at the end of every step, after the optimizer
- * has used the gradients; keep numbers, not tensors, from inside a step.
+ * Releases `t`: its values (unless a live tensor shares them) and saved
+ * buffers go back to the buffer pool, its graph links are dropped, and
+ * reading it throws an error ending "was released " + `releasedBy`. Scopes
+ * and `zeroGrad` call it; nothing else should.
  */
-export function releaseGraph(root: Tensor): void {
-  const computed: Tensor[] = [];
-  const leafBuffers = new Set<ArrayBufferLike>();
-  const seen = new Set<Tensor>([root]);
-  const stack = [root];
-  while (stack.length > 0) {
-    const t = stack.pop()!;
-    if (t.backwardFn) computed.push(t);
-    else leafBuffers.add(t.data.buffer);
-    for (const parent of t.parents) {
-      if (!seen.has(parent)) {
-        seen.add(parent);
-        stack.push(parent);
-      }
-    }
-  }
-  for (const t of computed) {
-    if (!leafBuffers.has(t.data.buffer)) recycle(t.data);
-    for (const buffer of t.saved) recycle(buffer);
-    t.data = RELEASED;
-    t.saved = NO_BUFFERS;
-    t.parents = [];
-    t.backwardFn = null;
-  }
+export function releaseTensor(t: Tensor, releasedBy: string): void {
+  Tensor.release(t, releasedBy);
 }
 
-function checkNotReleased(op: string, t: Tensor): void {
-  if (t.released) {
-    throw new Error(`${op}: this tensor of shape ${shapeString(t.shape)} was released at the end of a training step, and its memory reused. Keep numbers (or a copy made with tensor.data.slice()) from inside a step, not the tensors themselves.`);
-  }
+/** Makes `t` a leaf that does not require grad, as `detach` would, keeping its values (`keep` at the end of a scope). */
+export function cutGraph(t: Tensor): void {
+  if (t.parents.length === 0 && !t.backwardFn) return;
+  for (const buffer of t.saved) recycle(buffer); // only backward read them
+  t.saved = NO_BUFFERS;
+  t.parents = [];
+  t.backwardFn = null;
+  t.requiresGrad = false;
+}
+
+/** The error for reading a released tensor (in `op`, when an op noticed). */
+export function releasedError(t: Tensor, op?: string): Error {
+  const what = t.op ? `the output of ${t.op}` : "a tensor";
+  return new Error(`${op ? `${op}: ` : ""}${what}, shape ${shapeString(t.shape)}, was released ${t.releasedBy}, and its memory reused. To use it afterwards, return it from the scope, keep(t) it, or copy it with detach(t); or keep numbers (t.item(), t.toArray()) instead of the tensor.`);
 }
 
 /** Product of the entries of a shape (1 for `[]`). */
@@ -239,47 +241,6 @@ function resolveReshape(from: number[], wanted: number[]): number[] {
   }
   if (known !== size) throw fail();
   return wanted.slice();
-}
-
-function copyOf(values: Float32Array): Float32Array {
-  const copy = allocate(values.length);
-  copy.set(values);
-  return copy;
-}
-
-/** Recycles a gradient buffer unless the backward pass still holds it (or a view of its memory). */
-function recycleUnowned(buffer: Float32Array, owned: Set<Float32Array>): void {
-  if (owned.has(buffer)) return;
-  for (const other of owned) if (other.buffer === buffer.buffer) return;
-  recycle(buffer);
-}
-
-function addInto(target: Float32Array, source: Float32Array): void {
-  for (let i = 0; i < target.length; i++) target[i] += source[i];
-}
-
-/** Every tensor that `root` depends on and that requires grad, parents before children. */
-function topologicalOrder(root: Tensor): Tensor[] {
-  const order: Tensor[] = [];
-  const visited = new Set<Tensor>([root]);
-  // Iterative depth-first search: deep graphs (long training loops) would overflow recursion.
-  const stack: [Tensor, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const [node, next] = top;
-    if (next < node.parents.length) {
-      top[1]++;
-      const parent = node.parents[next];
-      if (parent.requiresGrad && !visited.has(parent)) {
-        visited.add(parent);
-        stack.push([parent, 0]);
-      }
-    } else {
-      stack.pop();
-      order.push(node);
-    }
-  }
-  return order;
 }
 
 // ---- printing -------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { Random, type Tensor, dropout, layerNorm, linear, noGrad } from "../core";
+import { Random, type Tensor, dropout, layerNorm, linear, noGrad, tidy } from "../core";
 import { causalMask } from "../nn/attention";
 import { initBlock, initEmbedding, initLayerNorm, initLinear } from "../nn/init";
 import { type Params, prefixed } from "../nn/params";
@@ -80,15 +80,16 @@ export class LanguageModel {
   generate(prompt: number[], options: GenerateOptions): number[] {
     const { steps, temperature = 1, greedy = false, rng = new Random(0) } = options;
     const ids = prompt.slice();
-    noGrad(() => {
-      for (let s = 0; s < steps; s++) {
+    for (let s = 0; s < steps; s++) {
+      // One scope per token: the next forward pass reuses this one's memory.
+      tidy(() => noGrad(() => {
         const window = ids.slice(-this.config.contextLength);
         const { logits } = this.forward([window]); // [1, T, V]
         const V = this.config.vocabSize;
         const last = logits.data.subarray((window.length - 1) * V, window.length * V);
         ids.push(greedy ? argmaxOf(last) : sample(last, temperature, rng));
-      }
-    });
+      }));
+    }
     return ids;
   }
 }

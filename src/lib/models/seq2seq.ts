@@ -1,4 +1,4 @@
-import { Random, type Tensor, layerNorm, linear, noGrad, tensor } from "../core";
+import { Random, type Tensor, keep, layerNorm, linear, noGrad, tensor, tidy } from "../core";
 import { causalMask } from "../nn/attention";
 import { initBlock, initDecoderBlock, initEmbedding, initLayerNorm, initLinear } from "../nn/init";
 import { type Params, prefixed, scope } from "../nn/params";
@@ -65,7 +65,7 @@ export class Seq2Seq {
     const { srcVocab, tgtVocab, maxLength, dim, depth, mlpDim } = config;
     const rng = new Random(options.seed ?? 0);
     const learned = (config.positions ?? "learned") === "learned";
-    if (!learned) this.fixedPositions = sinusoidalPositions(maxLength, dim);
+    if (!learned) this.fixedPositions = keep(sinusoidalPositions(maxLength, dim)); // the model's own: no scope releases it
     const stack = (init: typeof initBlock) =>
       Object.assign({}, ...Array.from({ length: depth }, (_, i) => prefixed(`blocks.${i}`, init(rng, dim, mlpDim))));
     this.params = options.params ?? {
@@ -113,13 +113,13 @@ export class Seq2Seq {
   greedyDecode(src: TokenIds, options: { maxLength: number; bos: number; eos: number }): number[][] {
     const { maxLength, bos, eos } = options;
     const { B } = flattenIds("Seq2Seq.greedyDecode", src);
-    return noGrad(() => {
+    return tidy(() => noGrad(() => {
       const enc = this.encode(src);
       const p = this.params;
       const V = this.config.tgtVocab;
       const rows = Array.from({ length: B }, () => [bos]);
       const done = new Array<boolean>(B).fill(false);
-      for (let t = 0; t < Math.min(maxLength, this.config.maxLength) && !done.every(Boolean); t++) {
+      for (let t = 0; t < Math.min(maxLength, this.config.maxLength) && !done.every(Boolean); t++) tidy(() => {
         const y = embedTokens("Seq2Seq.greedyDecode", rows, p["tgt.tok"], p["tgt.pos"] ?? this.fixedPositions!);
         const dec = decoder(y, enc.memory, scope(p, "decoder"), { heads: this.config.heads, mask: causalMask(t + 1), memoryMask: enc.padMask });
         const logits = linear(layerNorm(dec.output, p["decoder.norm.gamma"], p["decoder.norm.beta"]), p["head.w"], p["head.b"]); // [B, t+1, V]
@@ -129,12 +129,12 @@ export class Seq2Seq {
           rows[b].push(next);
           if (next === eos) done[b] = true;
         }
-      }
+      }); // one scope per step: the next step reuses its memory
       return rows.map((row) => {
         const end = row.indexOf(eos, 1);
         return row.slice(1, end === -1 ? undefined : end);
       });
-    });
+    }));
   }
 
   /** Runs the encoder: `src [B, S] -> memory [B, S, d]`, plus the padding mask `[B, 1, 1, S]` (if `pad` is set). */

@@ -1,6 +1,6 @@
 import { getKernels } from "../kernels/index";
 import { erfc as fastErfc } from "../kernels/typescript/gelu";
-import { allocate, recycle } from "../memory";
+import { allocate, copyOf, recycle } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp } from "../tensor";
 import { broadcastShapes, expandData, reduceToShape } from "./broadcast";
@@ -57,10 +57,11 @@ function binary(kind: BinaryKind, x: TensorOrNumber, y: TensorOrNumber): Tensor 
       if (kind === "mul") for (let i = 0; i < n; i++) gb[i] = g[i] * A[i];
       if (kind === "div") for (let i = 0; i < n; i++) gb[i] = (-g[i] * out[i]) / B[i];
     }
+    // Each parent gets a buffer of its own: g itself (add, sub) is copied unless a reduction made a new one.
     const reduce = (grad: Float32Array, to: number[]) => {
       const reduced = reduceToShape(grad, shape, to);
       if (reduced !== grad && grad !== g) recycle(grad);
-      return reduced;
+      return reduced === g ? copyOf(g) : reduced;
     };
     return [ga && reduce(ga, a.shape), gb && reduce(gb, b.shape)];
   }, readsInputs ? stretched : undefined);

@@ -1,4 +1,4 @@
-import { allocate } from "../memory";
+import { allocate, recycle } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp, sizeOf } from "../tensor";
 import { broadcastShapes, expandData, reduceToShape } from "./broadcast";
@@ -21,7 +21,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
     const gx = allocate(g.length); // filled positions did not depend on x
     for (let i = 0; i < g.length; i++) if (M[i] === 0) gx[i] = g[i];
     return [gx];
-  });
+  }, M !== mask.data ? [M] : undefined); // a stretched mask is the op's own: recycled with it
 }
 
 /**
@@ -38,6 +38,8 @@ export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tenso
   const n = C.length;
   const out = allocate(n);
   for (let i = 0; i < n; i++) out[i] = C[i] !== 0 ? A[i] : B[i];
+  if (A !== ta.data) recycle(A); // stretched copies: backward reads only the condition
+  if (B !== tb.data) recycle(B);
   return fromOp("where", out, shape, [ta, tb], (g) => {
     // Each output position came from exactly one of a and b.
     const ga = ta.requiresGrad ? allocate(n) : null;
@@ -46,6 +48,11 @@ export function where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tenso
       if (C[i] !== 0) { if (ga) ga[i] = g[i]; }
       else if (gb) gb[i] = g[i];
     }
-    return [ga && reduceToShape(ga, shape, ta.shape), gb && reduceToShape(gb, shape, tb.shape)];
-  });
+    const reduce = (grad: Float32Array, to: number[]) => {
+      const reduced = reduceToShape(grad, shape, to);
+      if (reduced !== grad) recycle(grad);
+      return reduced;
+    };
+    return [ga && reduce(ga, ta.shape), gb && reduce(gb, tb.shape)];
+  }, C !== cond.data ? [C] : undefined);
 }

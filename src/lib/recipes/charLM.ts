@@ -5,7 +5,7 @@
  * letter frequencies (a unigram model) would score, and samples made of
  * real corpus words.
  */
-import { Random, noGrad } from "../core";
+import { Random, noGrad, tidy } from "../core";
 import { crossEntropy } from "../ops/loss";
 import { LanguageModel, type LanguageModelConfig } from "../models/languageModel";
 import { loadState } from "../nn/state";
@@ -95,13 +95,13 @@ export function evaluateCharLM(model: LanguageModel, { seed, sentences = 300 }: 
     targets.push(...ids.slice(start + 1, start + T + 1));
   }
   let total = 0;
-  noGrad(() => {
-    for (let b = 0; b < inputs.length; b += 64) {
+  for (let b = 0; b < inputs.length; b += 64) {
+    tidy(() => noGrad(() => { // one scope per batch: the next batch reuses its memory
       const rows = inputs.slice(b, b + 64);
       const loss = crossEntropy(model.forward(rows).logits, targets.slice(b * T, (b + rows.length) * T));
       total += loss.item() * rows.length * T;
-    }
-  });
+    }));
+  }
   return { valLoss: total / targets.length, unigramLoss: unigramLoss(charTrainingIds(), targets, charTokenizer.size) };
 }
 

@@ -4,7 +4,7 @@
  * learned: exact matches on numbers it never saw, and whether its
  * cross-attention looks at the digit each word comes from.
  */
-import { Random, noGrad } from "../core";
+import { Random, noGrad, tidy } from "../core";
 import { crossEntropy } from "../ops/loss";
 import { Seq2Seq, type Seq2SeqConfig } from "../models/seq2seq";
 import { loadState } from "../nn/state";
@@ -114,7 +114,8 @@ export function evaluateSeq2Seq(model: Seq2Seq, { seed, count = 200 }: { seed: n
   const exact = predictions.filter((p, i) => p === pairs[i].target).length;
 
   const { src, tgtIn } = translationBatch(pairs);
-  const cross = noGrad(() => model.forward(src, tgtIn, { trace: true }).trace!.decoder.crossAttention.at(-1)!); // [B, heads, T, S]
+  // Only the last layer's weights leave the scope; the rest of the pass is released.
+  const cross = tidy(() => noGrad(() => model.forward(src, tgtIn, { trace: true }).trace!.decoder.crossAttention.at(-1)!)); // [B, heads, T, S]
   const [, heads, T, S] = cross.shape;
   let aligned = 0;
   let words = 0;

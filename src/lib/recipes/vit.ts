@@ -4,7 +4,7 @@
  * two numbers that say whether it learned: test accuracy and how much of the
  * class token's attention lands on the object.
  */
-import { Random, Tensor, argmax, noGrad } from "../core";
+import { Random, Tensor, argmax, noGrad, tidy } from "../core";
 import { crossEntropy } from "../ops/loss";
 import { ViT, type ViTConfig } from "../models/vit";
 import { loadState } from "../nn/state";
@@ -140,8 +140,8 @@ export function evaluateVit(model: ViT, { seed, count = 400, batchSize = 100 }: 
   const { imageSize: size, patchSize } = model.config;
   let correct = 0;
   const ratios: number[] = [];
-  noGrad(() => {
-    for (let start = 0; start < count; start += batchSize) {
+  for (let start = 0; start < count; start += batchSize) {
+    tidy(() => noGrad(() => { // one scope per batch: the next batch reuses its memory
       const n = Math.min(batchSize, count - start);
       const pixels = 3 * size * size;
       const images = new Tensor(data.images.data.subarray(start * pixels, (start + n) * pixels), [n, 3, size, size]);
@@ -154,8 +154,8 @@ export function evaluateVit(model: ViT, { seed, count = 400, batchSize = 100 }: 
         const ratio = objectAttentionRatio(classTokenAttention(lastLayer, i), patchMask(mask, patchSize));
         if (ratio !== null) ratios.push(ratio);
       }
-    }
-  });
+    }));
+  }
   return { accuracy: correct / count, objectAttentionRatio: ratios.reduce((a, b) => a + b, 0) / ratios.length };
 }
 

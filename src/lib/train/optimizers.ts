@@ -1,4 +1,4 @@
-import type { Tensor } from "../core";
+import { type Tensor, zeroGrad } from "../core";
 
 /** What {@link train} needs from an optimizer. */
 export interface Optimizer {
@@ -56,7 +56,7 @@ export class SGD implements Optimizer {
   }
 
   zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+    zeroGrad(this.params);
   }
 }
 
@@ -124,6 +124,6 @@ export class AdamW implements Optimizer {
   }
 
   zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+    zeroGrad(this.params);
   }
 }

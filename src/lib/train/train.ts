@@ -1,5 +1,5 @@
-import { type Tensor, releaseGraph } from "../core";
-import { recycle } from "../memory";
+import { type Tensor, zeroGrad } from "../core";
+import { withScope } from "../scope";
 import { clipGradNorm } from "./clipGradNorm";
 import { type Optimizer, type ParamSource, parameterList } from "./optimizers";
 
@@ -54,9 +54,10 @@ export interface TrainResult {
  * stays responsive: every `yieldEvery` steps it waits for one macrotask, which
  * lets a pending "stop" message run and abort `signal`.
  *
- * After each update the step's tensors are released (`releaseGraph`) and
- * the gradients' memory is reused by the next step, so the tensors made
- * inside `step` cannot be used afterwards: return numbers in `metrics`.
+ * Each step runs inside a scope (as `tidy` does): when it ends, the tensors
+ * made inside `step` are released and the next step reuses their memory, and
+ * so are the gradients. Return numbers in `metrics`; to keep a tensor from a
+ * step, `detach(t)` or `keep(t)` it.
  *
  * @example
  * import { train, AdamW, crossEntropy } from "transformer";
@@ -74,33 +75,21 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   for (let i = 0; i < steps; i++) {
     if (signal?.aborted) return { steps: i, losses, stopped: true, elapsedMs: now() - start };
     optimizer.zeroGrad();
-    const result = options.step(i);
-    const { loss, metrics = {} } = "backward" in result ? { loss: result } : result;
-    loss.backward();
-    if (clip !== undefined) clipGradNorm(params, clip);
-    optimizer.step();
-    const lossValue = loss.item();
+    const { lossValue, metrics } = withScope("at the end of the training step that made it", () => {
+      const result = options.step(i);
+      const { loss, metrics = {} } = "backward" in result ? { loss: result } : result;
+      loss.backward();
+      if (clip !== undefined) clipGradNorm(params, clip);
+      optimizer.step();
+      return { lossValue: loss.item(), metrics };
+    });
+    zeroGrad(parameterList(params)); // the next step's backward reuses the gradients' memory
     losses.push(lossValue);
-    releaseStep(loss, params);
     const elapsedMs = now() - start;
     onProgress?.({ step: i + 1, steps, loss: lossValue, stepsPerSecond: (1000 * (i + 1)) / Math.max(elapsedMs, 1e-3), elapsedMs, metrics });
     if ((i + 1) % yieldEvery === 0) await nextMacrotask();
   }
   return { steps, losses, stopped: false, elapsedMs: now() - start };
-}
-
-/**
- * Ends a training step by giving its memory back for the next one: the
- * buffers of every tensor computed on the way to `loss` (see `releaseGraph`)
- * and the parameters' gradients, which are cleared. Call it after the
- * optimizer step; {@link train} does.
- */
-export function releaseStep(loss: Tensor, params: ParamSource): void {
-  releaseGraph(loss);
-  for (const p of parameterList(params)) {
-    if (p.grad) recycle(p.grad.data);
-    p.grad = null;
-  }
 }
 
 /** Resolves after the event loop has had a turn (messages, timers, rendering). */
