@@ -99,7 +99,7 @@ describe("fallbacks", () => {
   it("a product too large for the kernels' memory runs on the TypeScript kernel, bit for bit", () => {
     const small = createWasmKernels(typescriptKernels, { pages: 1 })!; // 64 KiB: 16 k numbers
     const rng = new Random(5);
-    const [n, k, m] = [60, 70, 50];
+    const [n, k, m] = [80, 70, 60]; // 5600 + 4200 + 4800 numbers, and B packed: more than fit
     const a = Float32Array.from({ length: n * k }, () => rng.normal()), b = Float32Array.from({ length: k * m }, () => rng.normal());
     const viaWasm = new Float32Array(n * m), viaTs = new Float32Array(n * m);
     small.gemm(a, 0, k, 1, b, 0, m, 1, viaWasm, 0, n, k, m);

@@ -17,7 +17,7 @@
 ;; previous p: every load walks memory in order, and a panel is reused many
 ;; times while it sits in the cache. Why a 4×8 tile: its 32 sums live in 8
 ;; v128 registers, plus 2 for B and 1 for a broadcast number of A: 11 of
-;; x86-64's 16 vector registers (a 6×8 tile would need 15 and spilled).
+;; x86-64's 16 vector registers (a 6×8 tile would need 15 of them).
 ;; Each step of p does 2 + 4 loads for 32 multiply-adds.
 (module
   (import "env" "memory" (memory 1))
