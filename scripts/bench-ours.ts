@@ -7,12 +7,19 @@
  * timed call at a time and alternates with tfjs on the main thread.
  */
 import { parentPort } from "node:worker_threads";
+import { kernelName, setKernels } from "../src/lib/kernels/index";
 import {
   AdamW, Random, ViT, attention, crossEntropy, initBlock, matmul, noGrad, randn, tidy, transformerBlock,
 } from "../src/lib/index";
 
 /** What the main thread sends: time `calls` calls of a case, or keep calling it for `warmUpMs`. */
 export type BenchRequest = { name: string; calls?: number; warmUpMs?: number };
+/** What this side answers: milliseconds per call, and the kernel set they ran on. */
+export type BenchReply = { times: number[]; kernels: string };
+
+// `BENCH_KERNELS=typescript npm run bench` measures the TypeScript kernels; by default
+// the library picks its kernels itself (WebAssembly SIMD where the engine has it).
+if (process.env.BENCH_KERNELS) setKernels(process.env.BENCH_KERNELS);
 
 /** The benchmark cases by name, each set up on first use. */
 const setups: Record<string, () => () => void> = {
@@ -63,5 +70,5 @@ parentPort!.on("message", ({ name, calls = 1, warmUpMs = 0 }: BenchRequest) => {
     run();
     times.push(performance.now() - t0);
   }
-  parentPort!.postMessage(times);
+  parentPort!.postMessage({ times, kernels: kernelName() } satisfies BenchReply);
 });

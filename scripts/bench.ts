@@ -1,16 +1,19 @@
 /**
- * `npm run bench`: our library next to @tensorflow/tfjs-core with the CPU backend
- * (the library a JavaScript reader would otherwise reach for), same shapes, same
- * machine, each library in its own thread (ours in bench-ours.ts), taking turns.
- * Prints one line per measurement with the speed ratio ours/theirs (above 1
- * means we are faster); the last line is the smallest ratio.
+ * `npm run bench`: our library next to @tensorflow/tfjs-core (the library a
+ * JavaScript reader would otherwise reach for) with two of its backends: CPU
+ * (plain JavaScript) and WebAssembly (XNNPACK with SIMD, one thread). Same
+ * shapes, same machine, our library in its own thread (bench-ours.ts), the
+ * three taking turns. Prints one line per measurement with the speed ratio
+ * ours/theirs for each backend (above 1 means we are faster); the last two
+ * lines are the smallest ratio against each.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
+import { setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { BenchRequest } from "./bench-ours";
+import type { BenchReply, BenchRequest } from "./bench-ours";
 
 /** Our library, in its own worker thread (see bench-ours.ts): one timed call per request. */
 class OurSide {
@@ -19,13 +22,18 @@ class OurSide {
   });
 
   private pending: { resolve: (times: number[]) => void; reject: (error: Error) => void } | null = null;
+  /** The kernel set our side ran the last request on. */
+  kernels = "";
 
   constructor() {
-    this.worker.on("message", (times: number[]) => this.pending?.resolve(times));
+    this.worker.on("message", ({ times, kernels }: BenchReply) => {
+      this.kernels = kernels;
+      this.pending?.resolve(times);
+    });
     this.worker.on("error", (error) => this.pending?.reject(error));
   }
 
-  /** Milliseconds of each of `calls` calls of case `name`, after calling it for `warmUpMs`. */
+  /** Milliseconds of each of `calls` calls of case `name`, after calling it for `warmUpMs`; and which kernel set it ran on. */
   time(request: BenchRequest): Promise<number[]> {
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
@@ -38,37 +46,53 @@ class OurSide {
   }
 }
 
+/** The tfjs backends we compare with, in the order of the columns. */
+const BACKENDS = ["cpu", "wasm"] as const;
+type Backend = (typeof BACKENDS)[number];
+
 /**
- * Median milliseconds per call of ours (case `name`) and theirs. The two run
+ * Median milliseconds per call of ours (case `name`) and of tfjs on each
+ * backend. `setup` builds tfjs's side of the case (its tensors and a function
+ * that runs it once) under the current backend: each backend gets its own
+ * tensors, so no data moves between backends while timing. The three run
  * alternately, one call each per round, for at least `budgetMs` and
- * `minRounds`: when other programs share the machine, both sides see the same
+ * `minRounds`: when other programs share the machine, all see the same
  * load. First each warms up for `warmUpMs`: V8 optimizes a hot kernel in
  * stages, and a matmul of 64×64 ran a third slower for its first thousand
  * calls than afterwards.
  */
-async function compareMs(ours: OurSide, name: string, theirs: () => void, budgetMs = 1200, minRounds = 7, warmUpMs = 400): Promise<[number, number]> {
+async function compareMs(ours: OurSide, name: string, setup: () => () => void, budgetMs = 1200, minRounds = 7, warmUpMs = 400): Promise<[number, number, number]> {
   await ours.time({ name, calls: 0, warmUpMs });
-  const warmUpStart = performance.now();
-  for (let calls = 0; calls < 4 || performance.now() - warmUpStart < warmUpMs; calls++) theirs();
-  const times: [number[], number[]] = [[], []];
+  const theirs = {} as Record<Backend, () => void>;
+  for (const backend of BACKENDS) {
+    await tf.setBackend(backend);
+    theirs[backend] = setup();
+    const warmUpStart = performance.now();
+    for (let calls = 0; calls < 4 || performance.now() - warmUpStart < warmUpMs; calls++) theirs[backend]();
+  }
+  const times: [number[], number[], number[]] = [[], [], []];
   const start = performance.now();
   while (times[0].length < minRounds || performance.now() - start < budgetMs) {
     times[0].push(...(await ours.time({ name })));
-    const t0 = performance.now();
-    theirs();
-    times[1].push(performance.now() - t0);
+    for (const [i, backend] of BACKENDS.entries()) {
+      await tf.setBackend(backend);
+      const t0 = performance.now();
+      theirs[backend]();
+      times[i + 1].push(performance.now() - t0);
+    }
   }
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return [median(times[0]), median(times[1])];
+  return [median(times[0]), median(times[1]), median(times[2])];
 }
 
-interface Row { name: string; ours: number; theirs: number; unit: "GFLOP/s" | "ms"; ratio: number }
+interface Row { name: string; unit: "GFLOP/s" | "ms"; ratios: [number, number] }
 const rows: Row[] = [];
-function report(name: string, unit: Row["unit"], ours: number, theirs: number): void {
-  const ratio = unit === "ms" ? theirs / ours : ours / theirs; // speed ratio either way
-  rows.push({ name, ours, theirs, unit, ratio });
+function report(name: string, unit: Row["unit"], [ours, cpu, wasm]: [number, number, number]): void {
+  const ratio = (theirs: number) => (unit === "ms" ? theirs / ours : ours / theirs); // speed ratio either way
+  rows.push({ name, unit, ratios: [ratio(cpu), ratio(wasm)] });
   const f = (v: number) => v.toFixed(2).padStart(9);
-  console.log(`${name.padEnd(50)} ${f(ours)} ${unit.padEnd(7)} ${f(theirs)} ${unit.padEnd(7)} ${ratio.toFixed(2).padStart(6)}x`);
+  const r = (v: number) => `${v.toFixed(2).padStart(6)}x`;
+  console.log(`${name.padEnd(50)} ${f(ours)} ${f(cpu)} ${r(ratio(cpu))} ${f(wasm)} ${r(ratio(wasm))}  ${unit}`);
 }
 
 // ---- tfjs equivalents, written with core ops only (no tf.layers) ------------------------------
@@ -129,39 +153,46 @@ async function registerGradients(): Promise<void> {
 
 async function main(): Promise<void> {
   await registerGradients();
-  await tf.setBackend("cpu");
-  await tf.ready();
-  tf.tidy(() => void tf.add(1, 1).dataSync()); // tfjs prints its "install tfjs-node" banner on the first op
-  console.log(`ours vs @tensorflow/tfjs-core ${tf.version_core} (cpu backend), Node ${process.version}, median of repeated runs`);
-  console.log(`${"".padEnd(50)} ${"ours".padStart(9)} ${"".padEnd(7)} ${"tfjs-cpu".padStart(9)} ${"".padEnd(7)} ${"ratio".padStart(7)}`);
-
+  // The WebAssembly backend as a reader's page would get it in a browser without
+  // cross-origin isolation: the SIMD build, one thread (the file ships inside the package).
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  tf.env().set("WASM_HAS_SIMD_SUPPORT", true);
+  setThreadsCount(1);
+  for (const backend of BACKENDS) {
+    await tf.setBackend(backend);
+    await tf.ready();
+    tf.tidy(() => void tf.add(1, 1).dataSync()); // tfjs prints its "install tfjs-node" banner on the first op
+  }
   const ourSide = new OurSide();
+  await ourSide.time({ name: "matmul64", calls: 1 });
+  console.log(`ours (${ourSide.kernels} kernels) vs @tensorflow/tfjs-core ${tf.version_core}, cpu backend and wasm backend (SIMD, 1 thread), Node ${process.version}, median of repeated runs`);
+  console.log(`${"".padEnd(50)} ${"ours".padStart(9)} ${"tfjs-cpu".padStart(9)} ${"ratio".padStart(7)} ${"tfjs-wasm".padStart(9)} ${"ratio".padStart(7)}`);
 
   // Matmul: GFLOP/s = 2·n·k·m multiply-adds per second.
   for (const [n, k, m] of [[64, 64, 64], [197, 64, 197], [256, 256, 256], [512, 512, 512]]) {
-    const [ta, tb] = [tf.randomNormal([n, k]) as tf.Tensor2D, tf.randomNormal([k, m]) as tf.Tensor2D];
-    const [ours, theirs] = await compareMs(ourSide, `matmul${n}`, () => tf.tidy(() => void tf.matMul(ta, tb).dataSync()));
+    const times = await compareMs(ourSide, `matmul${n}`, () => {
+      const [ta, tb] = [tf.randomNormal([n, k]) as tf.Tensor2D, tf.randomNormal([k, m]) as tf.Tensor2D];
+      return () => tf.tidy(() => void tf.matMul(ta, tb).dataSync());
+    });
     const gflops = (ms: number) => (2 * n * k * m) / (ms * 1e6);
-    report(`matmul [${n}x${k}]·[${k}x${m}]`, "GFLOP/s", gflops(ours), gflops(theirs));
+    report(`matmul [${n}x${k}]·[${k}x${m}]`, "GFLOP/s", times.map(gflops) as [number, number, number]);
   }
 
   // Scaled dot-product attention, sequence 197, width 64.
-  {
+  report("attention (n 197, d 64)", "ms", await compareMs(ourSide, "attention", () => {
     const [tq, tk, tv] = [0, 1, 2].map(() => tf.randomNormal([1, 197, 64]) as tf.Tensor3D);
-    const [ours, theirs] = await compareMs(ourSide, "attention", () => tf.tidy(() => void tfAttention(tq, tk, tv).dataSync()));
-    report("attention (n 197, d 64)", "ms", ours, theirs);
-  }
+    return () => tf.tidy(() => void tfAttention(tq, tk, tv).dataSync());
+  }));
 
   // One pre-norm ViT block forward: sequence 65, width 64, 4 heads, MLP 256.
-  {
+  report("ViT block forward (n 65, d 64, 4 heads, MLP 256)", "ms", await compareMs(ourSide, "block", () => {
     const tx = tf.randomNormal([1, 65, 64]) as tf.Tensor3D;
     const tp = tfInitBlock(64, 256);
-    const [ours, theirs] = await compareMs(ourSide, "block", () => tf.tidy(() => void tfBlock(tx, tp, 4).dataSync()));
-    report("ViT block forward (n 65, d 64, 4 heads, MLP 256)", "ms", ours, theirs);
-  }
+    return () => tf.tidy(() => void tfBlock(tx, tp, 4).dataSync());
+  }));
 
   // One training step (forward + backward + Adam) of a 2-block ViT, 32 images 3×32×32, patch 4 -> 65 tokens.
-  {
+  report("ViT training step (2 blocks, batch 32, AdamW)", "ms", await compareMs(ourSide, "trainingStep", () => {
     const B = 32;
     const labels = Array.from({ length: B }, (_, i) => i % 4);
     const v = (shape: number[], std: number) => tf.variable(tf.randomNormal(shape, 0, std));
@@ -182,14 +213,13 @@ async function main(): Promise<void> {
       const logits = tfDense(tfLayerNorm(cls, tp.g, tp.b), tp.head, tp.headB);
       return tf.losses.softmaxCrossEntropy(tLabels, logits) as tf.Scalar;
     };
-    const theirStep = () => tf.tidy(() => void adam.minimize(loss, true)!.dataSync());
-    const [ours, theirs] = await compareMs(ourSide, "trainingStep", theirStep, 0, 5);
-    report("ViT training step (2 blocks, batch 32, AdamW)", "ms", ours, theirs);
-  }
+    return () => tf.tidy(() => void adam.minimize(loss, true)!.dataSync());
+  }, 0, 5));
 
   await ourSide.stop();
-  const slowest = Math.min(...rows.map((r) => r.ratio));
-  console.log(`slowest ratio vs tfjs-cpu: ${slowest.toFixed(2)}`);
+  for (const [i, backend] of BACKENDS.entries()) {
+    console.log(`slowest ratio vs tfjs-${backend}: ${Math.min(...rows.map((r) => r.ratios[i])).toFixed(2)}`);
+  }
 }
 
 /**

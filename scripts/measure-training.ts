@@ -4,7 +4,7 @@
  * Worker of a page in headless Chromium, then the test accuracy of the
  * trained model on held-out pictures.
  *
- *   npx tsx scripts/measure-training.ts [--seed 0] [--steps N] [--eval-seed 1]
+ *   npx tsx scripts/measure-training.ts [--seed 0] [--steps N] [--eval-seed 1] [--kernels typescript|wasm]
  *
  * Prints the training time, steps per second, the test accuracy and object
  * attention ratio, the CPU time Chromium used meanwhile, and the machine's
@@ -35,6 +35,8 @@ function option(name: string, fallback?: number): number | undefined {
 const seed = option("seed", 0)!;
 const steps = option("steps"); // undefined: the recipe's own default
 const evalSeed = option("eval-seed", 1)!;
+/** A kernel set to force; by default the library picks (WebAssembly SIMD where the engine has it). */
+const kernels = process.argv.includes("--kernels") ? process.argv[process.argv.indexOf("--kernels") + 1] : undefined;
 
 /** What the worker posts back when training and evaluation are done. */
 interface WorkerResult {
@@ -42,19 +44,22 @@ interface WorkerResult {
   trainMs: number;
   accuracy: number;
   objectAttentionRatio: number;
+  kernels: string;
 }
 
 // The worker: train with the recipe exactly as a chapter does, report progress, then evaluate.
 const workerSource = `
 import { trainVit, evaluateVit } from "./src/lib/recipes/index";
+import { kernelName, setKernels } from "./src/lib/kernels/index";
 self.onmessage = async (event) => {
-  const { seed, steps, evalSeed } = event.data;
+  const { seed, steps, evalSeed, kernels } = event.data;
+  if (kernels) setKernels(kernels);
   const { model, result } = await trainVit({
     seed, steps,
     onProgress: (p) => { if (p.step % 100 === 0) self.postMessage({ type: "progress", step: p.step, loss: p.loss, stepsPerSecond: p.stepsPerSecond }); },
   });
   const metrics = evaluateVit(model, { seed: evalSeed });
-  self.postMessage({ type: "done", steps: result.steps, trainMs: result.elapsedMs, ...metrics });
+  self.postMessage({ type: "done", steps: result.steps, trainMs: result.elapsedMs, kernels: kernelName(), ...metrics });
 };
 `;
 
@@ -131,11 +136,12 @@ try {
   console.log(`  ${load("before")}`);
   const started = performance.now();
   const cpuBefore = childrenCpuSeconds();
-  const result: WorkerResult = await tab.evaluate((options) => (window as unknown as { runTraining: (o: unknown) => Promise<WorkerResult> }).runTraining(options), { seed, steps, evalSeed });
+  const result: WorkerResult = await tab.evaluate((options) => (window as unknown as { runTraining: (o: unknown) => Promise<WorkerResult> }).runTraining(options), { seed, steps, evalSeed, kernels });
   const totalS = (performance.now() - started) / 1000;
   const cpuS = childrenCpuSeconds() - cpuBefore;
   const trainS = result.trainMs / 1000;
   console.log(`  ${load("after")}`);
+  console.log(`kernels: ${result.kernels}`);
   console.log(`training: ${result.steps} steps in ${trainS.toFixed(1)} s (${(result.steps / trainS).toFixed(2)} steps/s); with evaluation ${totalS.toFixed(1)} s`);
   console.log(`Chromium CPU time meanwhile (all its processes, training and evaluation): ${cpuS.toFixed(1)} s`);
   console.log(`test accuracy ${result.accuracy.toFixed(4)} (seed ${evalSeed}, 400 pictures), object attention ratio ${result.objectAttentionRatio.toFixed(3)}`);

@@ -6,10 +6,18 @@
  *
  *   npm run train                 all three
  *   npm run train -- vit seq2seq  only these (vit, char-lm, seq2seq)
+ *   npm run train -- --kernels=wasm  on the WebAssembly kernels (faster; other weights)
+ *
+ * The shipped weights were trained on the TypeScript kernels, and this script
+ * uses them unless told otherwise, whatever the library would pick: the
+ * WebAssembly kernels sum in float32 (and fuse multiply-adds where relaxed
+ * SIMD has them), so their numbers differ in the last bits, training follows
+ * a slightly different path and the files would not come out byte for byte.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type TrainProgress, saveState } from "../src/lib/index";
+import { kernelName, setKernels } from "../src/lib/kernels/index";
 import {
   evaluateCharLM, evaluateSeq2Seq, evaluateVit, knownWordShare, sampleText, trainCharLM, trainSeq2Seq, trainVit, translate,
 } from "../src/lib/recipes/index";
@@ -18,6 +26,11 @@ import {
 const TRAIN_SEED = 0;
 /** Held-out data for the printed metrics (any seed works; `npm run eval -- --seed N` tries others). */
 const EVAL_SEED = 1;
+
+/** The kernel set the shipped weights were trained with. */
+const SHIPPED_KERNELS = "typescript";
+setKernels(process.argv.find((a) => a.startsWith("--kernels="))?.slice("--kernels=".length) ?? SHIPPED_KERNELS);
+console.log(`kernels: ${kernelName()}${kernelName() === SHIPPED_KERNELS ? " (as the shipped weights)" : ` (the shipped weights used ${SHIPPED_KERNELS}: these files will differ)`}`);
 
 const modelsDir = fileURLToPath(new URL("../public/models/", import.meta.url));
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -30,6 +30,8 @@ export { LanguageModel, type LanguageModelConfig, type GenerateOptions } from ".
 export { Seq2Seq, type Seq2SeqConfig, type Seq2SeqTrace } from "./models/seq2seq";
 export type { TokenIds } from "./models/tokens";
 
+export { setKernels, kernelName, availableKernels, type KernelSetName } from "./kernels/index";
+
 export { SGD, AdamW, type Optimizer, type AdamWOptions, type ParamSource } from "./train/optimizers";
 export { clipGradNorm } from "./train/clipGradNorm";
 export { train, nextMacrotask, type TrainOptions, type TrainProgress, type TrainResult } from "./train/train";

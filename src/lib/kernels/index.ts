@@ -9,15 +9,17 @@
  * any op changing:
  *
  * ```ts
- * registerKernels("wasm", wasmKernels); // once, where the set is available
- * setKernels("wasm");                   // every op from now on uses it
- * setKernels("typescript");             // back to the default
+ * registerKernels("wasm", wasmKernels); // once, where the set is available (done below)
+ * setKernels("typescript");             // every op from now on uses the readable reference
+ * setKernels("wasm");                   // back to WebAssembly SIMD, the default where it runs
  * ```
  *
- * Kernels are internal: cells do not import them (the public entry,
- * `index.ts`, does not export this file).
+ * Kernels are internal: cells do not import them. The public entry,
+ * `index.ts`, exports only the switch (`setKernels`, `kernelName`,
+ * `availableKernels`), so a cell can time the same code on either set.
  */
 import { typescriptKernels } from "./typescript/index";
+import { createWasmKernels } from "./wasm/index";
 
 /**
  * What a kernel set provides. Every function works on plain `Float32Array`s
@@ -83,6 +85,17 @@ const registered = new Map<string, Kernels>([["typescript", typescriptKernels]])
 let currentName: KernelSetName = "typescript";
 let current: Kernels = typescriptKernels;
 
+// The WebAssembly SIMD set is registered and chosen at start-up wherever the
+// engine runs it (every browser the course targets, Node); elsewhere the
+// TypeScript set stays. Either way the same code runs and the numbers agree
+// to float32 rounding (see Kernels above).
+const wasm = createWasmKernels(typescriptKernels);
+if (wasm) {
+  registered.set("wasm", wasm);
+  current = wasm;
+  currentName = "wasm";
+}
+
 /**
  * Makes `impl` available under `name` (replacing any set of that name but
  * the built-in `"typescript"`). It does not switch to it: call
@@ -118,7 +131,7 @@ export function getKernels(): Kernels {
   return current;
 }
 
-/** Name of the kernel set ops use now (`"typescript"` unless {@link setKernels} chose another). */
+/** Name of the kernel set ops use now: `"wasm"` where WebAssembly SIMD runs, else `"typescript"`, unless {@link setKernels} chose another. */
 export function kernelName(): KernelSetName {
   return currentName;
 }
