@@ -7,7 +7,7 @@
 import type { CellError, Output } from "../protocol";
 import { DEFAULT_TIMEOUT_MS } from "../cells";
 import type { EditorHandle } from "./editor";
-import { EditStore } from "./persistence";
+import { EditStore, editFromStorageEvent } from "./persistence";
 import { OutputArea } from "./outputs";
 
 /** Detail of the `nb-run` and `nb-stop` events a cell dispatches. */
@@ -194,11 +194,41 @@ export class NotebookCell extends HTMLElement {
       this.showStaticCode(saved.code);
       this.updateEditedMark();
       this.markOutputStale();
-      const when = new Date(saved.savedAt).toLocaleString();
-      this.notice(`Your edit from ${when} is restored. The output below is from the original code: press Run to update it.`, "restored");
+      const when = saved.savedAt !== undefined ? ` from ${new Date(saved.savedAt).toLocaleString()}` : "";
+      this.notice(`Your edit${when} is restored. The output below is from the original code: press Run to update it.`, "restored");
     } else if (saved.status === "corrupt") {
-      this.notice("A saved edit of this cell could not be read and was ignored; the original code is shown.");
+      this.notice("A saved edit of this cell could not be read and was removed; the original code is shown.");
     }
+    window.addEventListener("storage", (event) => this.otherTabSaved(event));
+  }
+
+  /** Another tab saved or reset this cell: say so, and offer its version (this tab's edit stays until the reader chooses). */
+  private otherTabSaved(event: StorageEvent): void {
+    const change = editFromStorageEvent(event, this.editKey());
+    if (!change) return;
+    const code = change.kind === "edited" ? change.code : this.originalCode;
+    if (code === this.code) return;
+    const text =
+      change.kind === "edited"
+        ? "This cell was edited in another tab. Its version is saved now; yours stays here until you load that one or edit this one (which saves yours)."
+        : "This cell was reset in another tab. Your edit here stays until you load the original or edit this one (which saves yours).";
+    this.notice(text);
+    const load = document.createElement("button");
+    load.type = "button";
+    load.className = "nb-button nb-load-other";
+    load.textContent = change.kind === "edited" ? "Load the other tab's version" : "Load the original";
+    load.addEventListener("click", () => this.takeCode(code));
+    this.el(".nb-notice").append(" ", load);
+  }
+
+  /** Shows `code` (from another tab) in the editor or the static view, without saving it again. */
+  private takeCode(code: string): void {
+    this.code = code;
+    if (this.editor) this.editor.setCode(code);
+    else this.showStaticCode(code === this.originalCode ? undefined : code);
+    this.updateEditedMark();
+    this.markOutputStale();
+    this.notice("");
   }
 
   /** Shows `code` as plain text in the not-yet-edited view (`undefined`: the original highlighted code). */
