@@ -56,7 +56,7 @@ export interface WorkerHostOptions {
   limitFor(cellId: string): number;
   /** Whether a cell id belongs to the chapter; messages about any other id are dropped. */
   isCell(cellId: string): boolean;
-  /** How long the worker may take to load (default 60 s). */
+  /** How long the worker may take to load (default: no limit; the build starts many workers at once on a busy machine). */
   loadLimitMs?: number;
   /** How long the worker may stay silent between cells of a run (default `DEFAULT_TIMEOUT_MS`). */
   silenceLimitMs?: number;
@@ -178,7 +178,8 @@ export class WorkerHost {
       }, limit);
       return;
     }
-    const limit = this.ready ? (this.options.silenceLimitMs ?? DEFAULT_TIMEOUT_MS) : (this.options.loadLimitMs ?? 60_000);
+    const limit = this.ready ? (this.options.silenceLimitMs ?? DEFAULT_TIMEOUT_MS) : this.options.loadLimitMs;
+    if (limit === undefined) return;
     const reason = this.ready ? "the notebook stopped answering" : "the notebook did not start";
     this.timer = setTimeout(() => {
       this.terminate();

@@ -28,11 +28,25 @@ export const OUTPUT_LIMITS = {
 
 type Limits = { [K in keyof typeof OUTPUT_LIMITS]: number };
 
+/** Room for the "… N more characters" note: a text cut once is never cut again. */
+const NOTE_ROOM = 40;
+
 /** `text` cut to `limit` characters, with the count of what was cut. */
 export function clipText(text: string, limit: number = OUTPUT_LIMITS.textPerOutput): string {
-  if (text.length <= limit) return text;
+  if (text.length <= limit + NOTE_ROOM) return text;
   const more = text.length - limit;
   return `${text.slice(0, limit)}… ${more.toLocaleString("en-US")} more character${more === 1 ? "" : "s"}`;
+}
+
+/**
+ * `parts.join(" ")` cut to `limit` characters like `clipText`, without
+ * building the whole text first (one part may be a 100 MB string).
+ */
+export function joinClipped(parts: string[], limit: number = OUTPUT_LIMITS.textPerOutput): string {
+  const total = parts.reduce((sum, part) => sum + part.length, Math.max(0, parts.length - 1));
+  if (total <= limit + NOTE_ROOM) return parts.join(" ");
+  const head = parts.map((part) => part.slice(0, limit)).join(" ").slice(0, limit);
+  return `${head}… ${(total - limit).toLocaleString("en-US")} more character${total - limit === 1 ? "" : "s"}`;
 }
 
 interface HeldLine {

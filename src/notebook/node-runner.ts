@@ -143,6 +143,8 @@ function runPass(
       {
         limitFor: (cellId) => timeouts.get(cellId) ?? DEFAULT_TIMEOUT_MS,
         isCell: (cellId) => timeouts.has(cellId),
+        // The build runs every chapter at once: between cells a busy machine may pause the worker for a while.
+        silenceLimitMs: 60_000,
       },
     );
     host.send({ type: "init", chapter: options.chapter, cells: sources, assetBase: options.assetBase ?? "/" });

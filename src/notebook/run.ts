@@ -15,7 +15,7 @@ import { taggedOutput } from "./displayable";
 import { formatLogArgument } from "./values";
 import { runtimeCellError, syntaxCellError, withImportHint } from "./errors";
 import type { CellError } from "./protocol";
-import { CellOutputBudget, clipText, OUTPUT_LIMITS } from "./limits";
+import { CellOutputBudget, joinClipped, OUTPUT_LIMITS } from "./limits";
 import type { CellTimers, TimerOwner } from "./timers";
 
 export interface NotebookOptions {
@@ -377,7 +377,7 @@ function cellConsole(active: () => NotebookContext | null): Console {
     routed[level] = (...args: unknown[]) => {
       const context = active();
       if (!context) return real[level](...args);
-      const text = args.map((arg) => clipText(safeFormat(arg), OUTPUT_LIMITS.textPerOutput)).join(" ");
+      const text = joinClipped(args.map(safeFormat), OUTPUT_LIMITS.textPerOutput);
       context.emit({ kind: "log", level: level === "debug" ? "log" : level, text });
     };
   }

@@ -39,6 +39,8 @@ export class NotebookController extends HTMLElement {
     }, {
       limitFor: (cellId) => this.cell(cellId)?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       isCell: (cellId) => this.cell(cellId) !== undefined,
+      // The library is part of the page's own files: two minutes covers a very slow connection.
+      loadLimitMs: 120_000,
     });
     document.addEventListener("nb-run", (event) => void this.runCell((event as CustomEvent<CellEventDetail>).detail.cellId));
     document.addEventListener("nb-stop", () => this.stop());
