@@ -283,6 +283,7 @@ export class Notebook {
           global.console = previous ? this.console : previousConsole;
         };
       },
+      fail: (error) => context.emit({ kind: "error", error: this.describe(error, cellId, this.options.modules) }),
     };
     send({ type: "cellStart", runId, cellId });
     const close = () => {

@@ -13,6 +13,8 @@
 export interface TimerOwner {
   /** Makes this owner the active one while a timer's callback runs; returns the function that undoes it. */
   enter(): () => void;
+  /** A callback of this owner threw: shown in its cell instead of crashing the worker. */
+  fail(error: unknown): void;
 }
 
 type Clear = (handle: unknown) => void;
@@ -71,6 +73,8 @@ export function installCellTimers(global: Record<string, unknown> = globalThis a
         const leave = by.enter();
         try {
           (callback as (...a: unknown[]) => void)(...args);
+        } catch (error) {
+          by.fail(error);
         } finally {
           leave();
         }
@@ -97,6 +101,8 @@ export function installCellTimers(global: Record<string, unknown> = globalThis a
         const leave = by.enter();
         try {
           callback();
+        } catch (error) {
+          by.fail(error);
         } finally {
           leave();
         }

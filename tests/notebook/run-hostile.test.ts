@@ -100,6 +100,17 @@ describe("timers belong to their cell", () => {
     expect(t.logText(1, "a")).toMatch(/^tick/);
   });
 
+  it("shows an error thrown by a cell's timer in that cell, and the cell goes on", async () => {
+    const t = notebook([
+      { id: "a", code: 'setTimeout(() => { throw new RangeError("from a timer"); }, 1);\nawait new Promise((r) => setTimeout(r, 30));\n"after"' },
+    ]);
+    await t.nb.runAll(1);
+    expect(t.outputs(1, "a")).toEqual([
+      { kind: "error", error: expect.objectContaining({ name: "RangeError", message: "from a timer" }) },
+      { kind: "value", value: { type: "string", value: "after" } },
+    ]);
+  });
+
   it("drops output from a promise that settles after its cell ended", async () => {
     const t = notebook([
       { id: "a", code: "Promise.resolve().then(() => wait()).then(() => display('late'));\nfunction wait() { return new Promise((r) => setTimeout(r, 1)); }" },
