@@ -57,7 +57,7 @@ export function serveNotebook({ post, loadModules, loadBytes, timers }: ServeOpt
 
 /** A `send` that batches outputs per frame (see the file comment). */
 export function outbox(post: (message: WorkerToPage) => void, timers: Pick<CellTimers, "setTimeout">): (message: WorkerToPage) => void {
-  let pending: Extract<WorkerToPage, { type: "output" }>[] = [];
+  let pending: OutputMessage[] = [];
   let scheduled = false;
   const postSafely = (message: WorkerToPage) => {
     try {
@@ -76,7 +76,8 @@ export function outbox(post: (message: WorkerToPage) => void, timers: Pick<CellT
     // A live chart updated 100 times in one frame: only its last picture matters.
     const last = new Map<string, number>();
     batch.forEach((message, index) => message.replace && last.set(message.outputId, index));
-    batch.forEach((message, index) => (!message.replace || last.get(message.outputId) === index) && postSafely(message));
+    const kept = batch.filter((message, index) => !message.replace || last.get(message.outputId) === index);
+    for (const message of mergeLogs(kept)) postSafely(message);
   };
   return (message) => {
     if (message.type === "output") {
@@ -90,6 +91,30 @@ export function outbox(post: (message: WorkerToPage) => void, timers: Pick<CellT
     flush();
     postSafely(message);
   };
+}
+
+type OutputMessage = Extract<WorkerToPage, { type: "output" }>;
+
+/** Consecutive log lines of one cell and level as one output: 500 `console.log` calls draw one block, not 500. */
+function mergeLogs(messages: OutputMessage[]): OutputMessage[] {
+  const merged: OutputMessage[] = [];
+  for (const message of messages) {
+    const previous = merged.at(-1);
+    const output = message.output;
+    if (
+      previous &&
+      output.kind === "log" &&
+      previous.output.kind === "log" &&
+      previous.output.level === output.level &&
+      previous.runId === message.runId &&
+      previous.cellId === message.cellId
+    ) {
+      merged[merged.length - 1] = { ...previous, output: { ...previous.output, text: `${previous.output.text}\n${output.text}` } };
+    } else {
+      merged.push(message);
+    }
+  }
+  return merged;
 }
 
 function unsendable(error: unknown): Output {
