@@ -74,15 +74,39 @@ function displayIn(context: NotebookContext, value: unknown): DisplayHandle {
 }
 
 function checkIn(context: NotebookContext, title: string, passed: boolean | (() => boolean), messageWhenWrong: string): void {
+  const usage = "check(title, passed, messageWhenWrong)";
+  if (typeof title !== "string") throw new TypeError(`${usage}: the title must be a string, not ${kindOf(title)}`);
+  if (typeof passed !== "boolean" && typeof passed !== "function") {
+    throw new TypeError(`${usage}: passed must be true, false or a function that returns one, not ${kindOf(passed)}`);
+  }
+  if (typeof messageWhenWrong !== "string") throw new TypeError(`${usage}: messageWhenWrong must be a string, not ${kindOf(messageWhenWrong)}`);
   let verdict: boolean;
   let message = messageWhenWrong;
   try {
     verdict = Boolean(typeof passed === "function" ? passed() : passed);
   } catch (error) {
     verdict = false;
-    message = `${messageWhenWrong} (the check itself failed: ${(error as Error)?.message ?? String(error)})`;
+    message = `${messageWhenWrong} (the check itself failed: ${errorText(error)})`;
   }
   context.emit({ kind: "check", passed: verdict, title, message: verdict ? "" : message });
+}
+
+/** "a number", "an object", "null": for messages about a wrong argument. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+}
+
+/** The message of whatever a check function threw, without trusting the value. */
+function errorText(error: unknown): string {
+  try {
+    const message = (error as Error)?.message;
+    return typeof message === "string" ? message : String(error);
+  } catch {
+    return "a value that cannot be shown";
+  }
 }
 
 /**
@@ -165,7 +189,8 @@ export function display(value: unknown): DisplayHandle {
 
 /**
  * An exercise verdict: a green tick, or a cross with `messageWhenWrong`.
- * Never throws: a check that throws counts as failed.
+ * A `passed` function that throws counts as failed; arguments of the wrong
+ * type throw a TypeError that says which one.
  * @example check("rows sum to 1", () => rowSums.every((s) => Math.abs(s - 1) < 1e-5), "your weights do not sum to 1 along the last axis")
  */
 export function check(title: string, passed: boolean | (() => boolean), messageWhenWrong: string): void {

@@ -22,10 +22,7 @@ export function syntaxCellError(error: CellSyntaxError): CellError {
 
 /** A thrown value as a `CellError`, located in the cell `cellId` when the stack allows. */
 export function runtimeCellError(thrown: unknown, cellId: string, lookup: CellLookup): CellError {
-  const error =
-    thrown instanceof Error || (typeof thrown === "object" && thrown !== null && "message" in thrown)
-      ? (thrown as Error)
-      : { name: "Error", message: `a cell threw ${typeof thrown === "string" ? JSON.stringify(thrown) : String(thrown)}`, stack: "" };
+  const error = readThrown(thrown);
   const frames: string[] = [];
   let position: { line: number; column: number } | undefined;
   for (const frame of String(error.stack ?? "").split("\n")) {
@@ -46,11 +43,58 @@ export function runtimeCellError(thrown: unknown, cellId: string, lookup: CellLo
     }
   }
   return {
-    name: typeof error.name === "string" && error.name ? error.name : "Error",
-    message: String(error.message),
+    name: error.name || "Error",
+    message: error.message,
     ...(position ?? {}),
     ...(frames.length ? { stack: frames.join("\n") } : {}),
   };
+}
+
+/**
+ * The name, message and stack of whatever was thrown, read so that nothing
+ * the value does can throw or hang here: getters that throw, proxies, symbols
+ * and objects whose `toString` throws all give plain text.
+ */
+function readThrown(thrown: unknown): { name: string; message: string; stack: string } {
+  const read = (key: string): unknown => {
+    try {
+      return (thrown as Record<string, unknown>)[key];
+    } catch {
+      return undefined;
+    }
+  };
+  const isObject = (typeof thrown === "object" && thrown !== null) || typeof thrown === "function";
+  let hasMessage = false;
+  try {
+    hasMessage = isObject && (thrown instanceof Error || "message" in (thrown as object));
+  } catch {
+    // A proxy whose `has` trap throws.
+  }
+  if (!hasMessage) return { name: "Error", message: `a cell threw ${describeValue(thrown)}`, stack: "" };
+  const name = read("name");
+  const message = read("message");
+  const stack = read("stack");
+  return {
+    name: typeof name === "string" ? name : "Error",
+    message: typeof message === "string" ? message : describeValue(message),
+    stack: typeof stack === "string" ? stack : "",
+  };
+}
+
+/** Short text for any value, without calling anything the value defines. */
+function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
+    case "symbol":
+      return value.toString();
+    case "object":
+      return value === null ? "null" : "an object";
+    case "function":
+      return "a function";
+    default:
+      return String(value);
+  }
 }
 
 /**

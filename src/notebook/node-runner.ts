@@ -1,15 +1,17 @@
 /**
- * Runs a chapter's cells at build time with the same engine as the browser,
- * in a `worker_threads` Worker so that a runaway cell can be stopped: when a
+ * Runs a chapter's cells at build time with the same engine and the same
+ * supervisor (host.ts) as the browser, in a `worker_threads` Worker so that
+ * a runaway cell can be stopped: when a
  * cell passes its time limit the worker is terminated (a synchronous infinite
  * loop cannot be interrupted any other way), the cell gets a `stopped` output
  * and an error, and a fresh worker runs the rest of the chapter, with the
  * stopped cell marked `norun` so cells that need it are skipped.
  */
-import { Worker } from "node:worker_threads";
+import { MessagePort, Worker } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import type { CellDefinition } from "./cells";
-import type { CellError, CellSource, Output, PageToWorker, WorkerToPage } from "./protocol";
+import type { CellError, CellSource, Output, WorkerToPage } from "./protocol";
+import { DEFAULT_TIMEOUT_MS, WorkerHost, type WorkerLike, type WorkerPort } from "./host";
 
 /** What one cell produced at build time. */
 export interface CellResult {
@@ -106,7 +108,7 @@ const outputIds = new WeakMap<Output, string>();
 
 type PassOutcome = { kind: "done" } | { kind: "stopped"; cellId?: string; error: CellError };
 
-/** One worker, one `runAll`; resolves when the run is done, a cell times out, or the worker dies. */
+/** One worker, one `runAll`, under the same supervisor as the page (host.ts); resolves when the run is done, a cell times out, or the worker dies. */
 function runPass(
   sources: CellSource[],
   cells: CellDefinition[],
@@ -114,46 +116,73 @@ function runPass(
   onMessage: (message: WorkerToPage) => void,
 ): Promise<PassOutcome> {
   const timeouts = new Map(cells.map((c) => [c.id, c.options.timeout]));
+  return new Promise<PassOutcome>((resolve) => {
+    let settled = false;
+    const finish = (outcome: PassOutcome) => {
+      if (settled) return;
+      settled = true;
+      host.terminate();
+      resolve(outcome);
+    };
+    const host = new WorkerHost(
+      () => startNodeWorker(options),
+      {
+        message: (message) => {
+          onMessage(message);
+          if (message.type === "runDone") finish({ kind: "done" });
+        },
+        timeout: (cellId, limit) =>
+          finish({
+            kind: "stopped",
+            cellId,
+            error: { name: "TimeoutError", message: `Stopped: the cell ran for more than ${limit / 1000} s (its time limit; set timeout=ms on the fence to change it).` },
+          }),
+        crash: (reason, cellId) => finish({ kind: "stopped", cellId, error: { name: "Error", message: reason } }),
+        dropped: (reason) => console.warn(`chapter ${options.chapter}: dropped a message from the notebook worker: ${reason}`),
+      },
+      {
+        limitFor: (cellId) => timeouts.get(cellId) ?? DEFAULT_TIMEOUT_MS,
+        isCell: (cellId) => timeouts.has(cellId),
+        // The build runs every chapter at once: between cells a busy machine may pause the worker for a while.
+        silenceLimitMs: 60_000,
+      },
+    );
+    host.send({ type: "init", chapter: options.chapter, cells: sources, assetBase: options.assetBase ?? "/" });
+    host.send({ type: "runAll", runId: 1 });
+  });
+}
+
+/** A `worker_threads` Worker running node-worker.ts, adapted to the host's `WorkerLike`. */
+function startNodeWorker(options: NodeRunOptions): WorkerLike {
   const worker = new Worker(BOOT, {
     workerData: { entry: ENTRY, libraryEntry: options.libraryEntry ?? LIBRARY, publicDir: options.publicDir },
     stdout: false,
     stderr: false,
   });
-  const post = (message: PageToWorker) => worker.postMessage(message);
-  return new Promise<PassOutcome>((resolve) => {
-    let running: string | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let settled = false;
-    const finish = (outcome: PassOutcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
+  let ended = false;
+  const like: WorkerLike = {
+    onmessage: null,
+    onerror: null,
+    terminate: () => {
+      ended = true;
       void worker.terminate();
-      resolve(outcome);
-    };
-    worker.on("message", (message: WorkerToPage) => {
-      if (message.type === "cellStart") {
-        running = message.cellId;
-        const limit = timeouts.get(message.cellId)!;
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          const seconds = limit / 1000;
-          finish({
-            kind: "stopped",
-            cellId: message.cellId,
-            error: { name: "TimeoutError", message: `Stopped: the cell ran for more than ${seconds} s (its time limit; set timeout=ms on the fence to change it).` },
-          });
-        }, limit);
-      } else if (message.type === "cellDone" || message.type === "cellError") {
-        clearTimeout(timer);
-        running = undefined;
-      }
-      onMessage(message);
-      if (message.type === "runDone") finish({ kind: "done" });
-    });
-    worker.on("error", (error) => finish({ kind: "stopped", cellId: running, error: { name: error.name, message: error.message } }));
-    worker.on("exit", (code) => finish({ kind: "stopped", cellId: running, error: { name: "Error", message: `the notebook worker exited with code ${code}` } }));
-    post({ type: "init", chapter: options.chapter, cells: sources, assetBase: options.assetBase ?? "/" });
-    post({ type: "runAll", runId: 1 });
+    },
+    openPort: (port) => (port instanceof MessagePort ? nodePort(port) : undefined),
+  };
+  worker.on("message", (data: { type?: unknown; port?: unknown }) => like.onmessage?.(data));
+  worker.on("error", (error) => like.onerror?.(`${error.name}: ${error.message}`));
+  worker.on("exit", (code) => {
+    if (!ended) like.onerror?.(`the notebook worker exited with code ${code}`);
   });
+  return like;
+}
+
+function nodePort(port: MessagePort): WorkerPort {
+  const wrapped: WorkerPort = {
+    onmessage: null,
+    postMessage: (message) => port.postMessage(message),
+    close: () => port.close(),
+  };
+  port.on("message", (data) => wrapped.onmessage?.(data));
+  return wrapped;
 }

@@ -4,7 +4,8 @@
  * The page owns the cells' source text and the clock (it alone can stop a
  * runaway cell by terminating the worker); the worker owns the chapter scope,
  * the dependency graph and execution. The worker only ever sends data: the page
- * decides how to draw it.
+ * decides how to draw it, and checks every message before it believes it
+ * (validate.ts): the worker also runs the reader's code.
  */
 
 /** One cell's source as the page knows it (possibly edited by the reader). */
@@ -30,7 +31,18 @@ export type PageToWorker =
   /** Ask cooperative code (training loops) to stop: aborts the `signal` that cells see. */
   | { type: "interrupt"; runId: number };
 
-/** Messages from the worker to the page. */
+/**
+ * The only message the worker sends on its own channel (`self.postMessage`),
+ * first thing at start: the port of the private channel that carries every
+ * other message, both ways. The page ignores anything else on the worker's
+ * own channel, since a cell can post there too.
+ */
+export interface ConnectMessage<Port = unknown> {
+  type: "connect";
+  port: Port;
+}
+
+/** Messages from the worker to the page, on the private channel. */
 export type WorkerToPage =
   /** Emitted when the worker has loaded the library and can take messages. */
   | { type: "ready" }

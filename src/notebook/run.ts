@@ -15,6 +15,8 @@ import { taggedOutput } from "./displayable";
 import { formatLogArgument } from "./values";
 import { runtimeCellError, syntaxCellError, withImportHint } from "./errors";
 import type { CellError } from "./protocol";
+import { CellOutputBudget, joinClipped, OUTPUT_LIMITS } from "./limits";
+import type { CellTimers, TimerOwner } from "./timers";
 
 export interface NotebookOptions {
   /** Importable modules other than "notebook", e.g. `{ transformer: library }`. */
@@ -24,6 +26,8 @@ export interface NotebookOptions {
   assetBase: string;
   /** Reads an asset's bytes; defaults to `fetch(asset(path))`. */
   loadBytes?(path: string): Promise<Uint8Array>;
+  /** The worker's timer registry (see timers.ts): a cell's timers are cleared when it ends. */
+  timers?: CellTimers;
 }
 
 /** Names a cell can use without importing them. */
@@ -53,6 +57,9 @@ export class Notebook {
   private interruptedUpTo = -1;
   private readonly functionCache = new Map<string, (runtime: object) => Promise<void>>();
   private assetBase: string;
+  /** The context of the cell running now (or of the timer callback running now). */
+  private active: NotebookContext | null = null;
+  private readonly console: Console = cellConsole(() => this.active);
 
   constructor(private readonly options: NotebookOptions) {
     this.assetBase = options.assetBase;
@@ -167,6 +174,8 @@ export class Notebook {
         continue;
       }
       const problem = state.compileError ? syntaxCellError(state.compileError) : graphError(graph, cellId);
+      // Every run of a cell starts with `cellStart`, so the page clears the old output even when the cell cannot run.
+      if (problem) send({ type: "cellStart", runId, cellId });
       const error = problem ?? (await this.runCell(state, graph.inputsOf(cellId), runId));
       if (error) {
         state.status = "failed";
@@ -189,17 +198,7 @@ export class Notebook {
     const cell = state.compiled!;
     const cellId = state.source.id;
     const signal = this.controller.signal;
-    let outputCount = 0;
-    const context: NotebookContext = {
-      emit: (output, { outputId, replace } = {}) => {
-        const id = outputId ?? `${cellId}:${runId}:${outputCount++}`;
-        send({ type: "output", runId, cellId, outputId: id, output, ...(replace ? { replace } : {}) });
-        return id;
-      },
-      signal,
-      asset: (path) => resolveAsset(this.assetBase, path),
-      loadBytes: (path) => (this.options.loadBytes ? this.options.loadBytes(path) : fetchBytes(resolveAsset(this.assetBase, path))),
-    };
+    const { context, owner, close } = this.openRun(cellId, runId);
     const notebookModule = bindNotebook(context);
     const modules: Record<string, object> = { ...this.options.modules, notebook: notebookModule };
     let defined: Record<string, unknown> = {};
@@ -220,10 +219,9 @@ export class Notebook {
     };
     const builtins = cell.references.filter((name) => !inputs.includes(name) && (BUILTINS as readonly string[]).includes(name));
 
-    send({ type: "cellStart", runId, cellId });
     const started = performance.now();
-    const restoreConsole = captureConsole(context);
-    setActiveContext(context);
+    const leave = owner.enter();
+    this.options.timers?.setOwner(owner);
     try {
       const fn = this.evaluate(wrapCell(cell, { inputs, builtins, cellId }));
       await fn(runtime);
@@ -232,19 +230,81 @@ export class Notebook {
       if (cell.hasValue && value !== undefined && taggedOutput(value) !== "hidden") context.emit(outputFor(value));
     } catch (thrown) {
       if (signal.aborted) context.emit({ kind: "stopped", message: "Stopped." } satisfies Output);
-      return withImportHint(
-        runtimeCellError(thrown, cellId, (safeId) => this.lookup(safeId)),
-        modules,
-      );
+      close();
+      return this.describe(thrown, cellId, modules);
     } finally {
-      restoreConsole();
-      setActiveContext(null);
+      this.options.timers?.setOwner(null);
+      leave();
     }
+    close();
     for (const [name, value] of Object.entries(defined)) this.scope.set(name, value);
     state.defined = Object.keys(defined);
     state.status = "fresh";
     send({ type: "cellDone", runId, cellId, ms: Math.round((performance.now() - started) * 100) / 100 });
     return undefined;
+  }
+
+  /**
+   * The context of one cell run: its outputs pass the run's budget (limits.ts)
+   * and stop at `close`, which also clears the run's timers. `owner.enter()`
+   * makes the run the active one (for `console` and the top-level helpers).
+   */
+  private openRun(cellId: string, runId: number): { context: NotebookContext; owner: TimerOwner; close(): void } {
+    const { send } = this.options;
+    const budget = new CellOutputBudget();
+    let outputCount = 0;
+    const post = (output: Output, outputId: string, replace: boolean) => {
+      for (const admitted of budget.admit(output, outputId, replace)) {
+        send({ type: "output", runId, cellId, outputId, output: admitted, ...(replace ? { replace } : {}) });
+      }
+    };
+    const context: NotebookContext = {
+      emit: (output, { outputId, replace } = {}) => {
+        const id = outputId ?? `${cellId}:${runId}:${outputCount++}`;
+        post(output, id, Boolean(replace));
+        return id;
+      },
+      signal: this.controller.signal,
+      asset: (path) => resolveAsset(this.assetBase, path),
+      loadBytes: (path) => (this.options.loadBytes ? this.options.loadBytes(path) : fetchBytes(resolveAsset(this.assetBase, path))),
+    };
+    const owner: TimerOwner = {
+      enter: () => {
+        const previous = this.active;
+        const global = globalThis as { console: Console };
+        const previousConsole = global.console;
+        this.active = context;
+        setActiveContext(context);
+        // A cell may have replaced or deleted `console`: each run starts with the notebook's, and the one before comes back after.
+        global.console = this.console;
+        return () => {
+          this.active = previous;
+          setActiveContext(previous);
+          global.console = previous ? this.console : previousConsole;
+        };
+      },
+      fail: (error) => context.emit({ kind: "error", error: this.describe(error, cellId, this.options.modules) }),
+    };
+    send({ type: "cellStart", runId, cellId });
+    const close = () => {
+      if (budget.isClosed) return;
+      this.options.timers?.clearOwner(owner);
+      const notes = budget.close();
+      for (const note of notes) send({ type: "output", runId, cellId, outputId: `${cellId}:${runId}:${outputCount++}`, output: note });
+    };
+    return { context, owner, close };
+  }
+
+  /** Whatever a cell threw as a `CellError`; never throws, whatever the value (a proxy, a throwing getter). */
+  private describe(thrown: unknown, cellId: string, modules: Record<string, object>): CellError {
+    try {
+      return withImportHint(
+        runtimeCellError(thrown, cellId, (safeId) => this.lookup(safeId)),
+        modules,
+      );
+    } catch {
+      return { name: "Error", message: "the cell threw a value that cannot be read (its properties throw when accessed)" };
+    }
   }
 
   private evaluate(code: string): (runtime: object) => Promise<void> {
@@ -306,17 +366,32 @@ function graphError(graph: CellGraph, cellId: string): CellError | undefined {
   return problem && { name: "NameError", message: problem.message };
 }
 
-/** Sends `console.*` calls to the running cell's output until the returned function is called. */
-function captureConsole(context: NotebookContext): () => void {
-  const saved = LOG_LEVELS.map((level) => [level, console[level]] as const);
+/**
+ * The `console` cells see: its logging methods go to the running cell's
+ * output; everything else is the real console. Put back in place before each
+ * cell, so `console = null` in one cell breaks only that cell.
+ */
+function cellConsole(active: () => NotebookContext | null): Console {
+  const real = console;
+  const routed = Object.create(real) as Console;
   for (const level of LOG_LEVELS) {
-    console[level] = (...args: unknown[]) => {
-      context.emit({ kind: "log", level: level === "debug" ? "log" : level, text: args.map(formatLogArgument).join(" ") });
+    routed[level] = (...args: unknown[]) => {
+      const context = active();
+      if (!context) return real[level](...args);
+      const text = joinClipped(args.map(safeFormat), OUTPUT_LIMITS.textPerOutput);
+      context.emit({ kind: "log", level: level === "debug" ? "log" : level, text });
     };
   }
-  return () => {
-    for (const [level, fn] of saved) console[level] = fn;
-  };
+  return routed;
+}
+
+/** `formatLogArgument`, or a placeholder when the value resists (a throwing proxy). */
+function safeFormat(value: unknown): string {
+  try {
+    return formatLogArgument(value);
+  } catch {
+    return "[a value that cannot be shown]";
+  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -129,7 +129,8 @@ function compile(source: string): TranspiledCell {
     edits.push({ at: start, removed: end - start, inserted: js.slice(start, end).replace(/[^\n]/g, "") });
   }
   const last = parsed.program.body.at(-1);
-  const hasValue = last?.type === "ExpressionStatement" && last.directive === undefined;
+  // A lone string literal parses as a directive ("use strict"-like); a reader who writes `"hello"` means the value.
+  const hasValue = last?.type === "ExpressionStatement";
   if (hasValue) {
     const expression = last.expression;
     edits.push({ at: expression.start, removed: 0, inserted: VALUE_PREFIX });

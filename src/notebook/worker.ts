@@ -3,16 +3,31 @@
  * chapter's cells with the engine (run.ts) and posts every report to the page.
  * The page starts it with
  * `new Worker(new URL("../worker.ts", import.meta.url), { type: "module" })`.
+ *
+ * Cells run in this worker's global scope, so everything they could reach is
+ * put out of reach before any of them runs. The runtime talks to the page on
+ * a private `MessageChannel` whose port lives only in this module: its first
+ * message on the worker's own channel hands the other port to the page, and
+ * the page ignores everything else that arrives there. A cell calling
+ * `self.postMessage`, setting `self.onmessage` or patching
+ * `MessagePort.prototype` therefore neither forges a report nor cuts the page
+ * off: the functions used here were bound before the cell existed.
  */
 /// <reference lib="webworker" />
 import type { PageToWorker, WorkerToPage } from "./protocol";
 import { serveNotebook } from "./serve";
+import { installCellTimers } from "./timers";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+const { port1: port, port2: pagePort } = new MessageChannel();
+const postToPage = port.postMessage.bind(port) as (message: WorkerToPage) => void;
+const timers = installCellTimers();
 
 const receive = serveNotebook({
-  post: (message: WorkerToPage) => scope.postMessage(message),
+  post: postToPage,
   loadModules: async () => ({ transformer: await import("../lib/index") }),
+  timers,
 });
 
-scope.onmessage = (event: MessageEvent<PageToWorker>) => receive(event.data);
+port.onmessage = (event: MessageEvent<PageToWorker>) => receive(event.data);
+scope.postMessage({ type: "connect", port: pagePort }, [pagePort]);

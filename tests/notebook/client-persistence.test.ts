@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { EditStore, editStorageKey, hashCode, type EditKey } from "../../src/notebook/client/persistence";
+import { EditStore, editFromStorageEvent, editStorageKey, hashCode, type EditKey } from "../../src/notebook/client/persistence";
 
 /** A Storage like the browser's: string values, and a byte quota beyond which setItem throws. */
 class MemoryStorage implements Storage {
@@ -86,6 +86,28 @@ describe("EditStore", () => {
     const storage = new MemoryStorage();
     storage.setItem(editStorageKey(key), raw);
     expect(new EditStore(storage).load(key)).toEqual({ status: "corrupt" });
+    // Removed, so the reader is told once, not on every load.
+    expect(new EditStore(storage).load(key)).toEqual({ status: "none" });
+  });
+
+  it.each([
+    ["far in the future", 1e300],
+    ["not a number", Number.NaN],
+    ["before 1970", -5],
+  ])("restores an edit whose date is %s without the date", (_label, savedAt) => {
+    const storage = new MemoryStorage();
+    storage.setItem(editStorageKey(key), JSON.stringify({ version: 1, code: "const x = 2;", savedAt }));
+    expect(new EditStore(storage).load(key, 1_700_000_000_000)).toEqual({ status: "restored", code: "const x = 2;" });
+  });
+
+  it("reads another tab's save or reset of the same cell from a storage event, and ignores other keys", () => {
+    const storageKey = editStorageKey(key);
+    const value = JSON.stringify({ version: 1, code: "const x = 5;", savedAt: 1 });
+    expect(editFromStorageEvent({ key: storageKey, newValue: value }, key)).toEqual({ kind: "edited", code: "const x = 5;" });
+    expect(editFromStorageEvent({ key: storageKey, newValue: null }, key)).toEqual({ kind: "reset" });
+    expect(editFromStorageEvent({ key: storageKey, newValue: "{oops" }, key)).toBeUndefined();
+    expect(editFromStorageEvent({ key: editStorageKey({ ...key, cellId: "other" }), newValue: value }, key)).toBeUndefined();
+    expect(editFromStorageEvent({ key: null, newValue: null }, key)).toBeUndefined();
   });
 
   it("reports a full storage as unavailable instead of throwing", () => {

@@ -5,8 +5,9 @@
  * back the methods below as the worker reports.
  */
 import type { CellError, Output } from "../protocol";
+import { DEFAULT_TIMEOUT_MS } from "../cells";
 import type { EditorHandle } from "./editor";
-import { EditStore } from "./persistence";
+import { EditStore, editFromStorageEvent } from "./persistence";
 import { OutputArea } from "./outputs";
 
 /** Detail of the `nb-run` and `nb-stop` events a cell dispatches. */
@@ -24,6 +25,8 @@ export class NotebookCell extends HTMLElement {
   private outputs!: OutputArea;
   /** Why the notice is showing: a "restored" note goes away on the next run, warnings stay. */
   private noticeKind: "restored" | "warning" | "" = "";
+  /** The code the output on screen came from (the original code for the build's output). */
+  private outputCode = "";
 
   /** The cell's id within its chapter. */
   get cellId(): string {
@@ -42,7 +45,7 @@ export class NotebookCell extends HTMLElement {
   }
   /** Time limit in ms. */
   get timeoutMs(): number {
-    return Number(this.dataset.timeout) || 10_000;
+    return Number(this.dataset.timeout) || DEFAULT_TIMEOUT_MS;
   }
   /** `norun` cells are left out of Run all. */
   get runByHandOnly(): boolean {
@@ -52,6 +55,7 @@ export class NotebookCell extends HTMLElement {
   connectedCallback(): void {
     if (this.outputs) return;
     this.code = this.originalCode;
+    this.outputCode = this.originalCode;
     this.outputs = new OutputArea(this.el(".nb-outputs"));
     this.el(".nb-run").addEventListener("click", () => this.requestRun());
     this.el(".nb-stop").addEventListener("click", () => this.emit("nb-stop"));
@@ -78,6 +82,19 @@ export class NotebookCell extends HTMLElement {
     this.emit("nb-run");
   }
 
+  /** The notebook is busy with another run: this cell waits for it. */
+  queued(behind: string): void {
+    this.dataset.state = "queued";
+    this.el(".nb-timing").textContent = `waiting for ${behind}…`;
+  }
+
+  /** A queued run of this cell was dropped before it started. */
+  dropped(because: string): void {
+    if (this.dataset.state !== "queued") return;
+    this.dataset.state = "dropped";
+    this.el(".nb-timing").textContent = `not run: ${because}`;
+  }
+
   /** Replaces the code (Use this solution), saves it as an edit and puts the cursor in the editor. */
   async useCode(code: string): Promise<void> {
     const editor = await this.openEditor(true);
@@ -92,6 +109,7 @@ export class NotebookCell extends HTMLElement {
     if (!this.editor) this.showStaticCode(undefined);
     const result = store.clear(this.editKey());
     this.updateEditedMark();
+    this.markOutputStale();
     this.notice(result === "unavailable" ? "Reset to the original code (the saved edit could not be removed from this browser's storage)." : "");
     this.el(".nb-run").focus();
   }
@@ -104,11 +122,12 @@ export class NotebookCell extends HTMLElement {
     if (this.noticeKind === "restored") this.notice("");
     this.el(".nb-stop").hidden = false;
     this.el(".nb-timing").textContent = "running…";
+    this.outputCode = this.code;
     this.outputs.begin();
   }
 
   output(output: Output, outputId?: string, replace?: boolean): void {
-    void this.outputs.add(output, outputId, replace);
+    this.outputs.add(output, outputId, replace);
   }
 
   done(ms: number): void {
@@ -116,20 +135,20 @@ export class NotebookCell extends HTMLElement {
   }
 
   failed(error: CellError): void {
-    void this.outputs.add({ kind: "error", error });
+    this.outputs.add({ kind: "error", error });
     this.ended("error", "error");
   }
 
   skipped(because: string): void {
     this.outputs.begin();
-    void this.outputs.add({ kind: "log", level: "warn", text: `Not run: ${because}` });
+    this.outputs.add({ kind: "log", level: "warn", text: `Not run: ${because}` });
     this.ended("skipped", "not run");
   }
 
   /** The cell was stopped (time limit or Stop); the worker is gone. */
   stopped(message: string): void {
     if (this.dataset.state !== "running") this.outputs.begin();
-    void this.outputs.add({ kind: "stopped", message });
+    this.outputs.add({ kind: "stopped", message });
     this.ended("stopped", "stopped");
   }
 
@@ -159,6 +178,7 @@ export class NotebookCell extends HTMLElement {
   private codeChanged(code: string): void {
     this.code = code;
     this.updateEditedMark();
+    this.markOutputStale();
     const result = store.save(this.editKey(), code);
     this.notice(
       result === "unavailable"
@@ -173,11 +193,42 @@ export class NotebookCell extends HTMLElement {
       this.code = saved.code;
       this.showStaticCode(saved.code);
       this.updateEditedMark();
-      const when = new Date(saved.savedAt).toLocaleString();
-      this.notice(`Your edit from ${when} is restored. The output below is from the original code: press Run to update it.`, "restored");
+      this.markOutputStale();
+      const when = saved.savedAt !== undefined ? ` from ${new Date(saved.savedAt).toLocaleString()}` : "";
+      this.notice(`Your edit${when} is restored. The output below is from the original code: press Run to update it.`, "restored");
     } else if (saved.status === "corrupt") {
-      this.notice("A saved edit of this cell could not be read and was ignored; the original code is shown.");
+      this.notice("A saved edit of this cell could not be read and was removed; the original code is shown.");
     }
+    window.addEventListener("storage", (event) => this.otherTabSaved(event));
+  }
+
+  /** Another tab saved or reset this cell: say so, and offer its version (this tab's edit stays until the reader chooses). */
+  private otherTabSaved(event: StorageEvent): void {
+    const change = editFromStorageEvent(event, this.editKey());
+    if (!change) return;
+    const code = change.kind === "edited" ? change.code : this.originalCode;
+    if (code === this.code) return;
+    const text =
+      change.kind === "edited"
+        ? "This cell was edited in another tab. Its version is saved now; yours stays here until you load that one or edit this one (which saves yours)."
+        : "This cell was reset in another tab. Your edit here stays until you load the original or edit this one (which saves yours).";
+    this.notice(text);
+    const load = document.createElement("button");
+    load.type = "button";
+    load.className = "nb-button nb-load-other";
+    load.textContent = change.kind === "edited" ? "Load the other tab's version" : "Load the original";
+    load.addEventListener("click", () => this.takeCode(code));
+    this.el(".nb-notice").append(" ", load);
+  }
+
+  /** Shows `code` (from another tab) in the editor or the static view, without saving it again. */
+  private takeCode(code: string): void {
+    this.code = code;
+    if (this.editor) this.editor.setCode(code);
+    else this.showStaticCode(code === this.originalCode ? undefined : code);
+    this.updateEditedMark();
+    this.markOutputStale();
+    this.notice("");
   }
 
   /** Shows `code` as plain text in the not-yet-edited view (`undefined`: the original highlighted code). */
@@ -210,8 +261,26 @@ export class NotebookCell extends HTMLElement {
   private ended(state: string, timing: string): void {
     this.dataset.state = state;
     this.el(".nb-stop").hidden = true;
+    delete this.el(".nb-timing").dataset.saved;
     this.el(".nb-timing").textContent = timing;
-    void this.outputs.finish();
+    this.outputs.finish();
+    this.markOutputStale();
+  }
+
+  /** Marks the output as out of date while the code on screen differs from the code it came from. */
+  private markOutputStale(): void {
+    if (this.dataset.state === "running" || this.dataset.state === "queued") return;
+    const stale = this.code !== this.outputCode;
+    this.outputs.markStale(stale);
+    this.toggleAttribute("data-output-stale", stale);
+    const timing = this.el(".nb-timing");
+    if (stale) {
+      timing.dataset.saved ??= timing.textContent ?? "";
+      timing.textContent = "output is from the code before your edit";
+    } else if (timing.dataset.saved !== undefined) {
+      timing.textContent = timing.dataset.saved;
+      delete timing.dataset.saved;
+    }
   }
 
   private notice(text: string, kind: "restored" | "warning" = "warning"): void {

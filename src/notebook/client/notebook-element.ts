@@ -6,23 +6,22 @@
  * and handles the two ways a run ends early: Stop (ask nicely, then terminate)
  * and a cell's time limit (terminate, restart, rebuild the scope above it).
  */
-import type { CellSource, PageToWorker, WorkerToPage } from "../protocol";
+import type { CellError, CellSource, PageToWorker, WorkerToPage } from "../protocol";
 import type { CellEventDetail, NotebookCell } from "./cell-element";
-import { WorkerHost, type WorkerLike } from "./worker-host";
+import { DEFAULT_TIMEOUT_MS, WorkerHost } from "../host";
+import { startBrowserWorker } from "./worker-host";
 
 /** How long Stop waits for a cell to notice `signal` before terminating the worker. */
 const STOP_GRACE_MS = 1500;
-
-function createWorker(): WorkerLike {
-  return new Worker(new URL("../worker.ts", import.meta.url), { type: "module", name: "notebook" }) as unknown as WorkerLike;
-}
 
 /** The custom element behind `src/components/NotebookBar.astro`. */
 export class NotebookController extends HTMLElement {
   private host!: WorkerHost;
   private nextRunId = 1;
-  /** Runs sent and not yet `runDone`. */
-  private readonly activeRuns = new Set<number>();
+  /** Runs sent and not yet `runDone`, with the cell the reader asked to run (none for Run all). */
+  private readonly activeRuns = new Map<number, string | undefined>();
+  /** Cells that started in each active run: a queued cell that never started was dropped. */
+  private readonly startedIn = new Map<number, Set<string>>();
   /** Code of each cell as the current worker knows it. */
   private readonly sent = new Map<string, string>();
   private stopTimer: ReturnType<typeof setTimeout> | undefined;
@@ -33,11 +32,16 @@ export class NotebookController extends HTMLElement {
 
   connectedCallback(): void {
     if (this.host) return;
-    this.host = new WorkerHost(createWorker, {
+    this.host = new WorkerHost(startBrowserWorker, {
       message: (message) => this.receive(message),
       timeout: (cellId, limit) => this.interrupted(cellId, `Stopped after ${formatSeconds(limit)}: the cell ran longer than its time limit. The cells above were run again to rebuild the scope.`),
-      crash: (reason) => this.crashed(reason),
-    }, (cellId) => this.cell(cellId)?.timeoutMs ?? 10_000);
+      crash: (reason, cellId) => this.crashed(reason, cellId),
+    }, {
+      limitFor: (cellId) => this.cell(cellId)?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      isCell: (cellId) => this.cell(cellId) !== undefined,
+      // The library is part of the page's own files: two minutes covers a very slow connection.
+      loadLimitMs: 120_000,
+    });
     document.addEventListener("nb-run", (event) => void this.runCell((event as CustomEvent<CellEventDetail>).detail.cellId));
     document.addEventListener("nb-stop", () => this.stop());
     document.addEventListener("click", (event) => this.useSolution(event));
@@ -51,8 +55,10 @@ export class NotebookController extends HTMLElement {
     if (!cell) return;
     await this.startWorkerIfNeeded();
     this.sendUpdate(cell);
+    const busy = this.host.runningCell ?? [...this.activeRuns.values()].at(-1);
+    if (this.activeRuns.size > 0) cell.queued(busy && busy !== cellId ? `cell ${busy}` : "the run before it");
     // The worker also runs any cell above that this one needs and that has not run yet (a fresh worker).
-    this.send({ type: "run", runId: this.newRun(), cellIds: [cellId] });
+    this.send({ type: "run", runId: this.newRun(cellId), cellIds: [cellId] });
   }
 
   /** Runs every cell in page order (cells marked `norun` are left to the reader). */
@@ -65,7 +71,7 @@ export class NotebookController extends HTMLElement {
   /** Asks the running cell to stop (training loops watch `signal`); terminates the worker if it does not. */
   stop(): void {
     if (this.activeRuns.size === 0) return;
-    for (const runId of this.activeRuns) this.host.send({ type: "interrupt", runId });
+    for (const runId of this.activeRuns.keys()) this.host.send({ type: "interrupt", runId });
     clearTimeout(this.stopTimer);
     this.stopTimer = setTimeout(() => {
       const cellId = this.host.runningCell;
@@ -91,6 +97,7 @@ export class NotebookController extends HTMLElement {
   /** A cell was stopped and the worker terminated: tell the cell, start afresh and rerun the cells above it. */
   private interrupted(cellId: string, message: string): void {
     this.cell(cellId)?.stopped(message);
+    this.dropQueued("the run was stopped before it reached this cell");
     this.resetWorkerState();
     void this.startWorkerIfNeeded().then(() => {
       this.send({ type: "runAll", runId: this.newRun(), upTo: cellId });
@@ -98,16 +105,24 @@ export class NotebookController extends HTMLElement {
     });
   }
 
-  private crashed(reason: string): void {
-    const cellId = this.host.runningCell;
+  private crashed(reason: string, cellId: string | undefined): void {
     if (cellId) this.cell(cellId)?.stopped(`The notebook stopped unexpectedly: ${reason}`);
+    this.dropQueued("the notebook stopped before it ran");
     this.resetWorkerState();
     this.status(`The notebook stopped unexpectedly (${reason}). Press Run to start it again.`);
+  }
+
+  /** Tells every cell still waiting in a run that ends now that it will not run. */
+  private dropQueued(because: string): void {
+    for (const [runId, cellId] of this.activeRuns) {
+      if (cellId && !this.startedIn.get(runId)?.has(cellId)) this.cell(cellId)?.dropped(because);
+    }
   }
 
   private resetWorkerState(): void {
     clearTimeout(this.stopTimer);
     this.activeRuns.clear();
+    this.startedIn.clear();
     this.sent.clear();
     this.updateControls();
   }
@@ -120,6 +135,7 @@ export class NotebookController extends HTMLElement {
         this.status("");
         break;
       case "cellStart":
+        this.startedIn.get(message.runId)?.add(message.cellId);
         this.cell(message.cellId)?.started();
         this.status(`Running cell ${message.cellId}…`);
         break;
@@ -130,20 +146,40 @@ export class NotebookController extends HTMLElement {
         this.cell(message.cellId)?.done(message.ms);
         break;
       case "cellError":
-        this.cell(message.cellId)?.failed(message.error);
+        this.cell(message.cellId)?.failed(this.withEditHint(message.cellId, message.error));
         break;
       case "cellSkipped":
         this.cell(message.cellId)?.skipped(message.because);
         break;
-      case "runDone":
+      case "runDone": {
+        const asked = this.activeRuns.get(message.runId);
+        if (asked && !this.startedIn.get(message.runId)?.has(asked)) this.cell(asked)?.dropped("Stop was pressed before it ran");
         this.activeRuns.delete(message.runId);
+        this.startedIn.delete(message.runId);
         if (this.activeRuns.size === 0) {
           clearTimeout(this.stopTimer);
           this.status("");
         }
         this.updateControls();
         break;
+      }
     }
+  }
+
+  /**
+   * "scores is not defined" while a cell above declares `scores` in code the
+   * reader edited but has not run: the worker still has the old code of that
+   * cell, so say which cell to run.
+   */
+  private withEditHint(cellId: string, error: CellError): CellError {
+    const name = error.name === "ReferenceError" ? /^([\w$]+) is not defined/.exec(error.message)?.[1] : undefined;
+    if (!name) return error;
+    const cells = this.cells();
+    const above = cells.slice(0, cells.findIndex((c) => c.cellId === cellId));
+    const declares = new RegExp(`\\b(?:const|let|var|function\\*?|class)\\s+${name.replace(/\$/g, "\\$")}\\b`);
+    const edited = above.find((c) => this.sent.get(c.cellId) !== c.currentCode && declares.test(c.currentCode));
+    if (!edited) return error;
+    return { ...error, message: `${error.message}: cell ${edited.cellId} has edits that have not run (it declares ${name}); run it first` };
   }
 
   private send(message: PageToWorker): void {
@@ -156,9 +192,10 @@ export class NotebookController extends HTMLElement {
     this.send({ type: "update", cell: sourceOf(cell) });
   }
 
-  private newRun(): number {
+  private newRun(cellId?: string): number {
     const runId = this.nextRunId++;
-    this.activeRuns.add(runId);
+    this.activeRuns.set(runId, cellId);
+    this.startedIn.set(runId, new Set());
     this.updateControls();
     return runId;
   }

@@ -5,8 +5,10 @@
  * when the course updates a cell, old edits of the previous version no longer
  * match and the reader sees the new code instead of a stale edit.
  *
- * Nothing here throws: a corrupt entry is reported as `corrupt` (and left for
- * the caller to tell the reader), an unusable storage as `unavailable`.
+ * Nothing here throws: a corrupt entry is reported as `corrupt` once and
+ * removed (the caller tells the reader), an unusable storage as `unavailable`.
+ * Another tab saving the same cell shows up as a `storage` event on this
+ * one; `editFromStorageEvent` reads it.
  */
 
 /** What is stored under a key, as JSON. */
@@ -19,8 +21,9 @@ interface StoredEdit {
 /** Result of looking for a saved edit. */
 export type LoadResult =
   | { status: "none" }
-  | { status: "restored"; code: string; savedAt: number }
-  /** The entry exists but cannot be read (bad JSON, wrong shape); it is ignored. */
+  /** `savedAt` is left out when the stored date is not a plausible time (a hand-edited entry). */
+  | { status: "restored"; code: string; savedAt?: number }
+  /** The entry existed but could not be read (bad JSON, wrong shape); it was removed. */
   | { status: "corrupt" }
   /** localStorage cannot be read at all (disabled, blocked by privacy settings). */
   | { status: "unavailable" };
@@ -63,7 +66,42 @@ export function editStorageKey({ chapter, cellId, originalCode }: EditKey): stri
 function isStoredEdit(value: unknown): value is StoredEdit {
   if (typeof value !== "object" || value === null) return false;
   const entry = value as Record<string, unknown>;
-  return entry.version === 1 && typeof entry.code === "string" && typeof entry.savedAt === "number";
+  // The code is what matters; a missing or broken date only leaves the date out of the notice.
+  return entry.version === 1 && typeof entry.code === "string";
+}
+
+/** A stored time the reader can be told about: a real date, not after tomorrow. */
+function isPlausibleTime(ms: number, now: number): boolean {
+  return Number.isFinite(ms) && ms >= 0 && ms <= now + 86_400_000;
+}
+
+/** The edit in a stored value, or undefined when it is not one. */
+function readEdit(raw: string, now: number): { code: string; savedAt?: number } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (!isStoredEdit(parsed)) return undefined;
+  const { code, savedAt } = parsed;
+  return { code, ...(typeof savedAt === "number" && isPlausibleTime(savedAt, now) ? { savedAt } : {}) };
+}
+
+/**
+ * What a `storage` event says about the edit of `key`: another tab saved code
+ * (`edited`), went back to the original (`reset`), or the event is about
+ * something else (undefined).
+ */
+export function editFromStorageEvent(
+  event: { key: string | null; newValue: string | null },
+  key: EditKey,
+  now = Date.now(),
+): { kind: "edited"; code: string } | { kind: "reset" } | undefined {
+  if (event.key !== editStorageKey(key)) return undefined;
+  if (event.newValue === null) return { kind: "reset" };
+  const edit = readEdit(event.newValue, now);
+  return edit ? { kind: "edited", code: edit.code } : undefined;
 }
 
 /** Reads and writes edits in a `Storage` (localStorage in the page, a stub in tests). */
@@ -80,8 +118,8 @@ export class EditStore {
     }
   }
 
-  /** Looks up the saved edit of a cell. */
-  load(key: EditKey): LoadResult {
+  /** Looks up the saved edit of a cell; an entry that cannot be read is removed, so it is reported only once. */
+  load(key: EditKey, now = Date.now()): LoadResult {
     if (!this.storage) return { status: "unavailable" };
     let raw: string | null;
     try {
@@ -90,14 +128,12 @@ export class EditStore {
       return { status: "unavailable" };
     }
     if (raw === null) return { status: "none" };
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
+    const edit = readEdit(raw, now);
+    if (!edit) {
+      this.clear(key);
       return { status: "corrupt" };
     }
-    if (!isStoredEdit(parsed)) return { status: "corrupt" };
-    return { status: "restored", code: parsed.code, savedAt: parsed.savedAt };
+    return { status: "restored", ...edit };
   }
 
   /** Saves `code` as the cell's edit; saving the original code removes the edit instead. */
