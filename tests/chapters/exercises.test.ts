@@ -47,7 +47,7 @@ const exercises: ExerciseCase[] = [
       { says: /embedding width/, code: `${scoresHead}  return div(matmul(q, transpose(k)), Math.sqrt(32));\n}` },
       { says: /multiplied/, code: `${scoresHead}  return mul(matmul(q, transpose(k)), Math.sqrt(k.shape[1]));\n}` },
       { says: /K Qᵀ/, code: `${scoresHead}  return div(matmul(k, transpose(q)), 4);\n}` },
-      { says: /shape \[16, 16\]|needs K transposed/, code: `${scoresHead}  return div(matmul(transpose(q), k), 4);\n}` },
+      { says: /Qᵀ K, which pairs up dimensions/, code: `${scoresHead}  return div(matmul(transpose(q), k), 4);\n}` },
     ],
   },
   {
