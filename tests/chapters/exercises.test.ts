@@ -36,7 +36,22 @@ const softmaxHead = `import { Tensor, exp, div, sum, sub, max, mean, log, add } 
 
 const scoresHead = `import { Tensor, matmul, transpose, div, mul } from "transformer";\nfunction scaledScores(q: Tensor, k: Tensor): Tensor {\n`;
 
+const shape = (dims: string) => `const crossWeightShape = [${dims}];`;
+
 const exercises: ExerciseCase[] = [
+  {
+    chapter: "encoder-decoder.mdx",
+    exercise: "ex-shape",
+    wrong: [
+      { says: /T and S are swapped/, code: shape("8, 4, 12, 9") },
+      { says: /heads axis and T are swapped/, code: shape("8, 9, 4, 12") },
+      { says: /B and heads are swapped/, code: shape("4, 8, 9, 12") },
+      { says: /heads axis is missing/, code: shape("8, 9, 12") },
+      { says: /decoder's self-attention/, code: shape("8, 4, 9, 9") },
+      { says: /encoder's self-attention/, code: shape("8, 4, 12, 12") },
+      { says: /four axes/, code: shape("8, 4, 9, 12, 1") },
+    ],
+  },
   {
     chapter: "query-key-value.mdx",
     exercise: "ex-scores",
