@@ -38,7 +38,19 @@ const scoresHead = `import { Tensor, matmul, transpose, div, mul } from "transfo
 
 const shape = (dims: string) => `const crossWeightShape = [${dims}];`;
 
+const headsHead = `import { Tensor, reshape, permute } from "transformer";\nfunction toHeads(t: Tensor, h: number): Tensor {\n  const [n, width] = t.shape;\n`;
+
 const exercises: ExerciseCase[] = [
+  {
+    chapter: "multi-head.mdx",
+    exercise: "ex-split-heads",
+    wrong: [
+      { says: /plain reshape/, code: `${headsHead}  return reshape(t, [h, n, width / h]);\n}` },
+      { says: /every h-th column/, code: `${headsHead}  return permute(reshape(t, [n, width / h, h]), [2, 0, 1]);\n}` },
+      { says: /still has to move to the front/, code: `${headsHead}  return reshape(t, [n, h, width / h]);\n}` },
+      { says: /has shape \[4, 4, 16\]/, code: `${headsHead}  return permute(reshape(t, [n, h, width / h]), [1, 2, 0]);\n}` },
+    ],
+  },
   {
     chapter: "encoder-decoder.mdx",
     exercise: "ex-shape",
