@@ -40,7 +40,35 @@ const shape = (dims: string) => `const crossWeightShape = [${dims}];`;
 
 const headsHead = `import { Tensor, reshape, permute } from "transformer";\nfunction toHeads(t: Tensor, h: number): Tensor {\n  const [n, width] = t.shape;\n`;
 
+const predicted = (tokens: number, numbersPerToken: number, scores: number) =>
+  `const predicted = { tokens: ${tokens}, numbersPerToken: ${numbersPerToken}, scores: ${scores} };`;
+const reach = (positions: string) => `const predictedReach = [${positions}];`;
+
 const exercises: ExerciseCase[] = [
+  {
+    chapter: "patches.mdx",
+    exercise: "ex-count",
+    wrong: [
+      { says: /one row of the grid/, code: predicted(8, 48, 4096) },
+      { says: /grows four times, not two/, code: predicted(32, 48, 4096) },
+      { says: /counts one channel/, code: predicted(64, 16, 4096) },
+      { says: /quarters the pixels/, code: predicted(64, 96, 4096) },
+      { says: /not one per token/, code: predicted(64, 48, 64) },
+      { says: /sixteen times/, code: predicted(64, 48, 1024) },
+    ],
+  },
+  {
+    chapter: "context-window.mdx",
+    exercise: "ex-local-mask",
+    alsoRight: [reach("6, 5, 4, 3, 2, 1, 0")],
+    wrong: [
+      { says: /Write your prediction/, code: reach("") },
+      { says: /after one layer/, code: reach("0, 1, 2") },
+      { says: /after two layers/, code: reach("0, 1, 2, 3, 4") },
+      { says: /2w \+ 1 = 5 new positions/, code: reach("0, 1, 2, 3, 4, 5, 6, 7, 8") },
+      { says: /nothing to the left/, code: reach("-6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6") },
+    ],
+  },
   {
     chapter: "multi-head.mdx",
     exercise: "ex-split-heads",
