@@ -44,7 +44,52 @@ const predicted = (tokens: number, numbersPerToken: number, scores: number) =>
   `const predicted = { tokens: ${tokens}, numbersPerToken: ${numbersPerToken}, scores: ${scores} };`;
 const reach = (positions: string) => `const predictedReach = [${positions}];`;
 
+const shift = (body: string) => `function decoderInput(target: number[], bosId: number): number[] {\n  return ${body};\n}`;
+
+const causal = (rule: string) => `import { Tensor, tensor } from "transformer";
+function myCausalMask(n: number): Tensor {
+  return tensor(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (${rule} ? 1 : 0))));
+}`;
+
+const band = (body: string) => `import { zeros, Tensor } from "transformer";
+function bandedConvMatrix(n: number, k: number[]): Tensor {
+  const m = zeros([n, n]);
+  for (let i = 0; i < n; i++) {
+${body}
+  }
+  return m;
+}`;
+
 const exercises: ExerciseCase[] = [
+  {
+    chapter: "message-passing.mdx",
+    exercise: "ex-conv-matrix",
+    wrong: [
+      { says: /mirrored/, code: band("    if (i > 0) m.data[i * n + i - 1] = k[2];\n    m.data[i * n + i] = k[1];\n    if (i < n - 1) m.data[i * n + i + 1] = k[0];") },
+      { says: /columns i − 1, i, i \+ 1, and nothing past the ends/, code: band("    m.data[i * n + i] = k[1];") },
+    ],
+  },
+  {
+    chapter: "language-modelling.mdx",
+    exercise: "ex-mask",
+    wrong: [
+      { says: /as in an\s+encoder/, code: causal("true") },
+      { says: /not j < i/, code: causal("j < i") },
+      { says: /keeps the future/, code: causal("j >= i") },
+      { says: /opposite mask/, code: causal("j > i") },
+    ],
+  },
+  {
+    chapter: "encoder-decoder.mdx",
+    exercise: "ex-shift",
+    wrong: [
+      { says: /the target itself/, code: shift("target.slice()") },
+      { says: /One token too long/, code: shift("[bosId, ...target]") },
+      { says: /<bos> is missing/, code: shift("target.slice(0, -1)") },
+      { says: /not at the end/, code: shift("[...target.slice(0, -1), bosId]") },
+      { says: /first word is dropped/, code: shift("[bosId, ...target.slice(1)]") },
+    ],
+  },
   {
     chapter: "patches.mdx",
     exercise: "ex-count",
