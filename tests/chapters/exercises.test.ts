@@ -60,7 +60,26 @@ ${body}
   return m;
 }`;
 
+const entropy = (body: string) => `import { Tensor, logSoftmax } from "transformer";
+function crossEntropyByHand(logits: Tensor, targets: number[]): number {
+  const logProbs = logSoftmax(logits, -1);
+  const classes = logits.shape[1];
+  let total = 0;
+${body}
+}`;
+
 const exercises: ExerciseCase[] = [
+  {
+    chapter: "class-token.mdx",
+    exercise: "ex-cross-entropy",
+    wrong: [
+      { says: /Nothing is added up yet/, code: entropy("  return total / targets.length;") },
+      { says: /sign is flipped/, code: entropy("  targets.forEach((y, i) => { total += logProbs.data[i * classes + y]; });\n  return total / targets.length;") },
+      { says: /their mean/, code: entropy("  targets.forEach((y, i) => { total -= logProbs.data[i * classes + y]; });\n  return total;") },
+      { says: /largest log-probability/, code: entropy("  targets.forEach((_, i) => { total -= Math.max(...logProbs.data.slice(i * classes, (i + 1) * classes)); });\n  return total / targets.length;") },
+      { says: /every class of every row/, code: entropy("  for (const v of logProbs.data) total -= v;\n  return total / logProbs.data.length;") },
+    ],
+  },
   {
     chapter: "message-passing.mdx",
     exercise: "ex-conv-matrix",
