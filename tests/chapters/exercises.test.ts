@@ -68,7 +68,24 @@ function crossEntropyByHand(logits: Tensor, targets: number[]): number {
 ${body}
 }`;
 
+const delta = (body: string) => `import { Tensor, tensor } from "transformer";
+function deltaFor(i: number, weights: Tensor, values: Tensor): Tensor {
+  const [n, d] = values.shape;
+  const total = new Array(d).fill(0);
+${body}
+  return tensor(total);
+}`;
+
 const exercises: ExerciseCase[] = [
+  {
+    chapter: "weighted-values.mdx",
+    exercise: "ex-delta-row",
+    wrong: [
+      { says: /Every row is still 0/, code: delta("") },
+      { says: /weights\[j, i\]/, code: delta("  for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) total[c] += weights.data[j * n + i] * values.data[j * d + c];") },
+      { says: /got weight 1/, code: delta("  for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) total[c] += values.data[j * d + c];") },
+    ],
+  },
   {
     chapter: "class-token.mdx",
     exercise: "ex-cross-entropy",
