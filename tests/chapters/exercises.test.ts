@@ -76,7 +76,38 @@ ${body}
   return tensor(total);
 }`;
 
+const leaky = (step: string) => `import { add, concat, matmul, mul, slice, tanh, zeros, Tensor } from "transformer";
+function leakyRnn(x: Tensor, W: Tensor, U: Tensor, alpha: number): Tensor {
+  let h = zeros([1, U.shape[0]]);
+  const states: Tensor[] = [];
+  for (let t = 0; t < x.shape[0]; t++) {
+    const xt = slice(x, 0, t, t + 1);
+${step}
+    states.push(h);
+  }
+  return concat(states, 0);
+}`;
+const shapes = (patches: string, tokens: string, headQuery: string, weights: string, mlpHidden: string) =>
+  `const predicted = { patches: [${patches}], tokens: [${tokens}], headQuery: [${headQuery}], weights: [${weights}], mlpHidden: [${mlpHidden}] };`;
+
 const exercises: ExerciseCase[] = [
+  {
+    chapter: "parallelism.mdx",
+    exercise: "ex-leaky-rnn",
+    wrong: [
+      { says: /is h updated inside the loop/, code: leaky("") },
+      { says: /are swapped/, code: leaky("    const candidate = tanh(add(matmul(xt, W), matmul(h, U)));\n    h = add(mul(h, alpha), mul(candidate, 1 - alpha));") },
+      { says: /blend looks wrong/, code: leaky("    const candidate = tanh(add(matmul(xt, W), matmul(h, U)));\n    h = add(mul(h, 1 - alpha), candidate);") },
+    ],
+  },
+  {
+    chapter: "summary.mdx",
+    exercise: "ex-predict-shapes",
+    wrong: [
+      { says: /tokens is not \[64, 96\]/, code: shapes("64, 192", "64, 96", "65, 16", "6, 65, 65", "65, 384") },
+      { says: /headQuery is not \[65, 96\]/, code: shapes("64, 192", "65, 96", "65, 96", "6, 65, 65", "65, 384") },
+    ],
+  },
   {
     chapter: "weighted-values.mdx",
     exercise: "ex-delta-row",
