@@ -5,7 +5,7 @@
  * chapter's cells up to the exercise's check once, then swaps in each answer
  * and reruns the exercise (its check reruns with it).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -90,7 +90,38 @@ ${step}
 const shapes = (patches: string, tokens: string, headQuery: string, weights: string, mlpHidden: string) =>
   `const predicted = { patches: [${patches}], tokens: [${tokens}], headQuery: [${headQuery}], weights: [${weights}], mlpHidden: [${mlpHidden}] };`;
 
+const loops = (pixel: string, rowsFor: string) => `import { Tensor, tensor } from "transformer";
+function patchifyGray(gray: Tensor, p: number): Tensor {
+  const [h, w] = gray.shape;
+  const rows: number[][] = [];
+  for (let r = 0; r < ${rowsFor}; r++) {
+    for (let c = 0; c < w / p; c++) {
+      const patch = new Array<number>(p * p).fill(0);
+      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) patch[i * p + j] = ${pixel};
+      rows.push(patch);
+    }
+  }
+  return tensor(rows);
+}`;
+
 const exercises: ExerciseCase[] = [
+  {
+    chapter: "how-to-use.mdx",
+    exercise: "row-sums",
+    wrong: [
+      { says: /column sums/, code: `import { Tensor } from "transformer";\nfunction rowSums(m: Tensor): number[] {\n  const rows = m.toArray() as number[][];\n  return rows[0].map((_, j) => rows.reduce((t, r) => t + r[j], 0));\n}` },
+      { says: /expected .* but got \./, code: `import { Tensor } from "transformer";\nfunction rowSums(m: Tensor): number[] {\n  return [];\n}` },
+    ],
+  },
+  {
+    chapter: "patches.mdx",
+    exercise: "ex-loops",
+    wrong: [
+      // pixels listed column by column
+      { says: /values differ/, code: loops("gray.data[(r * p + j) * w + (c * p + i)]", "h / p") },
+      { says: /one row per patch/, code: loops("gray.data[(r * p + i) * w + (c * p + j)]", "h / p / 2") },
+    ],
+  },
   {
     chapter: "parallelism.mdx",
     exercise: "ex-leaky-rnn",
@@ -288,6 +319,16 @@ function preNormBlock(x: Tensor, p: BlockParts, heads: number): Tensor {
   },
 ];
 
+it("every exercise of every chapter has a row in the table", () => {
+  const docs = join(root, "src/content/docs");
+  const listed = new Set(exercises.map((e) => `${e.chapter} ${e.exercise}`));
+  const all = readdirSync(docs).filter((f) => f.endsWith(".mdx")).flatMap((chapter) =>
+    extractCells(readFileSync(join(docs, chapter), "utf8"), chapter)
+      .filter((c) => c.kind === "cell" && c.options.exercise)
+      .map((c) => `${chapter} ${c.id}`));
+  expect(all.filter((e) => !listed.has(e))).toEqual([]);
+});
+
 /** A notebook over the chapter's cells up to the exercise's check, run once; `attempt` swaps the exercise's code. */
 async function chapterUpTo(chapter: string, cells: CellDefinition[], exercise: string) {
   const runnable = cells.filter((c) => c.kind === "cell");
@@ -303,14 +344,15 @@ async function chapterUpTo(chapter: string, cells: CellDefinition[], exercise: s
   nb.setCells(runnable.slice(0, end + 1).map((c) => ({ id: c.id, code: c.code, ...(c.options.norun ? { norun: true } : {}) })));
   let runId = 1;
   await nb.runAll(runId);
-  const errorsBefore = messages.filter((m) => m.type === "cellError");
+  const meantToThrow = new Set(runnable.filter((c) => c.options.expectError).map((c) => c.id));
+  const errorsBefore = messages.filter((m) => m.type === "cellError" && !meantToThrow.has(m.cellId));
   if (errorsBefore.length) throw new Error(`${chapter}: ${JSON.stringify(errorsBefore)}`);
   return async (code: string) => {
     runId++;
     nb.update({ id: exercise, code });
     await nb.run([exercise], runId);
     const ofRun = messages.filter((m) => m.type !== "ready" && "runId" in m && m.runId === runId);
-    const errors = ofRun.flatMap((m) => (m.type === "cellError" ? [`${m.cellId}: ${m.error.message}`] : []));
+    const errors = ofRun.flatMap((m) => (m.type === "cellError" && !meantToThrow.has(m.cellId) ? [`${m.cellId}: ${m.error.message}`] : []));
     const checks = ofRun.flatMap((m) => (m.type === "output" && m.cellId === `${exercise}-check` && m.output.kind === "check" ? [m.output] : []));
     return { errors, checks };
   };
