@@ -70,6 +70,9 @@ function cellFailure(cell: CellDefinition, message: string, lineInCell?: number)
   return new Error(`chapter ${cell.chapter}, cell ${cell.id}, line ${line}: ${message}`);
 }
 
+/** What a pre-rendered check that fails says (the reader has not tried the exercise yet). */
+export const NOT_ATTEMPTED = "Run this check after your attempt: it will say what is right and what to fix.";
+
 /** Runs the chapter's cells and returns each cell's pre-rendered output HTML by id. */
 async function prerenderOutputs(cells: CellDefinition[], chapter: string, publicDir: string): Promise<Map<string, string>> {
   const runnable = cells.filter((cell) => cell.kind === "cell");
@@ -84,7 +87,8 @@ async function prerenderOutputs(cells: CellDefinition[], chapter: string, public
     if (!result.error && cell.options.expectError && !result.skipped) {
       throw cellFailure(cell, "the cell is marked expect-error but did not throw");
     }
-    const outputs: Output[] = [...result.outputs];
+    // At build time an exercise holds its starting code, so a failing check's diagnosis would only give the answer away.
+    const outputs: Output[] = result.outputs.map((o) => (o.kind === "check" && !o.passed ? { ...o, message: NOT_ATTEMPTED } : o));
     if (result.error && !outputs.some((output) => output.kind === "error")) outputs.push({ kind: "error", error: result.error });
     html.set(result.id, renderOutputsToHtml(outputs));
   }

@@ -14,6 +14,7 @@
  * Nothing here touches the DOM, `window` or Node: the same module serves the
  * Web Worker and the build.
  */
+import { mistakeIn, sameAnswer } from "./checks/diagnose";
 import type { Output } from "./protocol";
 import { tagHidden, tagOutput, taggedOutput } from "./displayable";
 import { toValueView } from "./values";
@@ -144,6 +145,8 @@ export function bindNotebook(context: NotebookContext) {
     loadBytes: (path: string) => context.loadBytes(path),
     table,
     medianMs,
+    sameAnswer,
+    mistakeIn,
     heatmap,
     dots,
     image,

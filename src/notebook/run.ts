@@ -116,7 +116,7 @@ export class Notebook {
       };
       for (const id of [...plan]) addStaleUpstream(id);
       return this.cells.map((c) => c.source.id).filter((id) => plan.has(id));
-    });
+    }, new Set(cellIds));
   }
 
   /** Runs every cell in page order except `norun` ones; with `upTo`, only the cells above that cell. */
@@ -136,7 +136,8 @@ export class Notebook {
     if (this.currentRunId <= runId) this.controller.abort();
   }
 
-  private enqueue(runId: number, plan: () => string[]): Promise<void> {
+  /** `requested`: the cells the reader asked for; a `norun` cell outside it is never started by a change above it. */
+  private enqueue(runId: number, plan: () => string[], requested: ReadonlySet<string> = new Set()): Promise<void> {
     const next = this.queue.then(async () => {
       if (runId <= this.interruptedUpTo) {
         this.options.send({ type: "runDone", runId });
@@ -145,7 +146,7 @@ export class Notebook {
       this.currentRunId = runId;
       this.controller = new AbortController();
       try {
-        await this.execute(plan(), runId);
+        await this.execute(plan(), runId, requested);
       } finally {
         this.options.send({ type: "runDone", runId });
       }
@@ -154,12 +155,22 @@ export class Notebook {
     return next;
   }
 
-  private async execute(cellIds: string[], runId: number): Promise<void> {
+  private async execute(cellIds: string[], runId: number, requested: ReadonlySet<string>): Promise<void> {
     const graph = this.graph();
     const blocked = new Map<string, string>();
+    const planned = new Set(cellIds);
     for (const cellId of cellIds) {
       const state = this.state(cellId);
       const send = this.options.send;
+      // A norun cell (long training) starts only from its own Run button, never because a cell above it changed.
+      const changedAbove = state.source.norun && !requested.has(cellId) ? graph.upstreamOf(cellId).find((up) => planned.has(up)) : undefined;
+      if (changedAbove !== undefined) {
+        this.forget(state);
+        state.status = "stale";
+        blocked.set(cellId, this.notRunReason(cellId));
+        send({ type: "cellSkipped", runId, cellId, because: `it depends on cell "${changedAbove}", which changed — press Run to run it again` });
+        continue;
+      }
       const reason = this.controller.signal.aborted
         ? "the run was stopped"
         : graph

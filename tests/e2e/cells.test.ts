@@ -91,13 +91,12 @@ describe("cells in the browser", () => {
     await page.close();
   });
 
-  it("Use this solution puts the solution in the exercise and the check passes after running", async () => {
+  it("Use this solution puts the solution in the exercise and runs it and its check", async () => {
     const { page } = await openChapter(browser, chapterUrl);
     await page.locator(".nb-solution summary").click();
-    await page.getByRole("button", { name: "Use this solution in cell row-sums" }).click();
+    await page.getByRole("button", { name: "Use this solution in cell row-sums and run it" }).click();
     await expect.poll(() => page.locator("#cell-row-sums .cm-content").innerText()).toContain("reduce((total, x)");
-    await runCell(page, "row-sums");
-    // The check cell reads rowSums, so it reruns by itself.
+    // No Run press: the button runs the exercise, and the check cell reads rowSums, so it reruns too.
     await expect
       .poll(() => page.locator("#cell-row-sums-check").getAttribute("data-state"), { timeout: 20_000 })
       .toBe("done");
