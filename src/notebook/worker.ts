@@ -21,6 +21,10 @@ import { installCellTimers } from "./timers";
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const { port1: port, port2: pagePort } = new MessageChannel();
 const postToPage = port.postMessage.bind(port) as (message: WorkerToPage) => void;
+// Read `event.data` with the original getter: a cell that redefines it on
+// MessageEvent.prototype would otherwise be handed the event, and through
+// `event.target` the port.
+const dataOf = Function.prototype.call.bind(Object.getOwnPropertyDescriptor(MessageEvent.prototype, "data")!.get!) as (event: MessageEvent) => PageToWorker;
 const timers = installCellTimers();
 
 const receive = serveNotebook({
@@ -29,5 +33,5 @@ const receive = serveNotebook({
   timers,
 });
 
-port.onmessage = (event: MessageEvent<PageToWorker>) => receive(event.data);
+port.onmessage = (event: MessageEvent<PageToWorker>) => receive(dataOf(event));
 scope.postMessage({ type: "connect", port: pagePort }, [pagePort]);
