@@ -31,7 +31,30 @@ export interface NodeRunOptions {
   assetBase?: string;
   /** The library's entry file (default `src/lib/index.ts`); tests may point at a fixture. */
   libraryEntry?: string;
+  /** Measures a running cell against its time limit (default: wall-clock time). */
+  clock?: CellClock;
 }
+
+/**
+ * Watches one running cell: `start` is called when the cell starts, with the
+ * worker running it and the cell's limit in ms; it calls `expire` with the
+ * message for the reader once the limit is passed, and returns the function
+ * that stops watching (called when the cell ends).
+ */
+export interface CellClock {
+  start(worker: Worker, limitMs: number, expire: (message: string) => void): () => void;
+}
+
+/** The page's rule: the cell's limit in wall-clock time. */
+export const wallClock: CellClock = {
+  start(_worker, limitMs, expire) {
+    const timer = setTimeout(
+      () => expire(`Stopped: the cell ran for more than ${limitMs / 1000} s (its time limit; set timeout=ms on the fence to change it).`),
+      limitMs,
+    );
+    return () => clearTimeout(timer);
+  },
+};
 
 const BOOT = fileURLToPath(new URL("./node-worker-boot.mjs", import.meta.url));
 const ENTRY = fileURLToPath(new URL("./node-worker.ts", import.meta.url));
@@ -120,32 +143,27 @@ function runPass(
     stderr: false,
   });
   const post = (message: PageToWorker) => worker.postMessage(message);
+  const clock = options.clock ?? wallClock;
   return new Promise<PassOutcome>((resolve) => {
     let running: string | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopClock = () => {};
     let settled = false;
     const finish = (outcome: PassOutcome) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      stopClock();
       void worker.terminate();
       resolve(outcome);
     };
     worker.on("message", (message: WorkerToPage) => {
       if (message.type === "cellStart") {
         running = message.cellId;
-        const limit = timeouts.get(message.cellId)!;
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          const seconds = limit / 1000;
-          finish({
-            kind: "stopped",
-            cellId: message.cellId,
-            error: { name: "TimeoutError", message: `Stopped: the cell ran for more than ${seconds} s (its time limit; set timeout=ms on the fence to change it).` },
-          });
-        }, limit);
+        stopClock();
+        stopClock = clock.start(worker, timeouts.get(message.cellId)!, (text) =>
+          finish({ kind: "stopped", cellId: message.cellId, error: { name: "TimeoutError", message: text } }),
+        );
       } else if (message.type === "cellDone" || message.type === "cellError") {
-        clearTimeout(timer);
+        stopClock();
         running = undefined;
       }
       onMessage(message);

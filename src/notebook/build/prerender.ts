@@ -1,0 +1,180 @@
+/**
+ * Pre-renders a chapter at build time: each cell's output comes from the
+ * cache when its key is unchanged (cache.ts); the cells that changed, the
+ * cells downstream of them and the cells they read from (to rebuild the
+ * scope) run in a worker from the pool (pool.ts), with limits in CPU time
+ * (cpu-clock.ts). A cell that throws, or runs past its limit, fails the build
+ * with `chapter X, cell Y, line L: message`, L being the line in the MDX file.
+ */
+import { fileURLToPath } from "node:url";
+import type { CellDefinition } from "../cells.ts";
+import { CellGraph } from "../graph.ts";
+import { runCellsInNode, type CellClock, type CellResult } from "../node-runner.ts";
+import type { Output } from "../protocol.ts";
+import { renderOutputsToHtml } from "../render/html.ts";
+import { transpileCell } from "../transpile.ts";
+import { cellKey, fingerprint, freshBuildRequested, OutputCache } from "./cache.ts";
+import { createCpuClock } from "./cpu-clock.ts";
+import { WorkerPool } from "./pool.ts";
+
+/** The library entry of build workers: the library, plus the thread id the CPU clock needs. */
+export const WORKER_LIBRARY = fileURLToPath(new URL("./worker-library.ts", import.meta.url));
+
+/** What one build shares between its chapters. */
+export interface BuildContext {
+  pool: WorkerPool;
+  cache: OutputCache;
+  /** `fingerprint()` of the library, runtime and assets (read per chapter, so `astro dev` sees library edits). */
+  runtime(): string;
+  clock: CellClock;
+  stats: BuildStats;
+}
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+export interface BuildContextOptions {
+  /** The project folder, whose library, runtime and assets make the fingerprint (default: this project). */
+  root?: string;
+  /** Where cache entries live (default `node_modules/.cache/notebook-outputs/` of `root`). */
+  cacheDir?: string;
+  /** Ignore the cache (default: `NOTEBOOK_FRESH` or `CI` set). */
+  fresh?: boolean;
+  /** Workers in the pool (default: `NOTEBOOK_WORKERS`, else one per core). */
+  workers?: number;
+}
+
+/** A build's pool, cache, clock and counters. */
+export function createBuildContext(options: BuildContextOptions = {}): BuildContext & { fresh: boolean } {
+  const root = options.root ?? ROOT;
+  const fresh = options.fresh ?? freshBuildRequested();
+  const cache = new OutputCache(options.cacheDir ?? `${root}/node_modules/.cache/notebook-outputs`, !fresh);
+  return { pool: new WorkerPool(options.workers), cache, runtime: () => fingerprint(root), clock: createCpuClock(), stats: emptyStats(), fresh };
+}
+
+let shared: (BuildContext & { fresh: boolean }) | undefined;
+
+/** The context of the site build: one pool for every chapter the remark plugin sees (MDX and Markdown processors alike). */
+export function siteBuildContext(): BuildContext & { fresh: boolean } {
+  return (shared ??= createBuildContext());
+}
+
+/** Counts for the build's summary line. */
+export interface BuildStats {
+  chapters: number;
+  /** Cells run in a worker (including `scope`). */
+  run: number;
+  /** Of `run`: cells whose output was cached, run again only because a changed cell below reads their names. */
+  scope: number;
+  /** Cells whose output came from the cache. */
+  cached: number;
+}
+
+export function emptyStats(): BuildStats {
+  return { chapters: 0, run: 0, scope: 0, cached: 0 };
+}
+
+/** One line for the end of a build, e.g. `notebook: 14 chapters, 40 cells run, 272 from the cache, 2 workers`. */
+export function summaryLine(stats: BuildStats, workers: number, fresh: boolean): string {
+  const scope = stats.scope > 0 ? ` (${stats.scope} of them only to rebuild the scope of a changed cell)` : "";
+  const cache = fresh ? "cache ignored (NOTEBOOK_FRESH or CI)" : `${stats.cached} from the cache`;
+  return `notebook: ${stats.chapters} chapters, ${stats.run} cells run${scope}, ${cache}, ${workers} workers`;
+}
+
+export interface ChapterOptions {
+  chapter: string;
+  publicDir: string;
+  /** The site's base path, for `asset(path)` (default "/"). */
+  assetBase?: string;
+}
+
+/** The build error for a cell. */
+export function cellFailure(cell: CellDefinition, message: string, lineInCell?: number): Error {
+  const line = cell.line + (lineInCell ?? 1);
+  return new Error(`chapter ${cell.chapter}, cell ${cell.id}, line ${line}: ${message}`);
+}
+
+/** Runs (or takes from the cache) a chapter's cells; resolves with each runnable cell's output HTML by id. */
+export async function prerenderChapter(cells: CellDefinition[], options: ChapterOptions, context: BuildContext): Promise<Map<string, string>> {
+  const assetBase = options.assetBase ?? "/";
+  const runnable = cells.filter((cell) => cell.kind === "cell");
+  const upstream = upstreamClosures(runnable);
+  const runtime = context.runtime();
+  const keys = new Map(runnable.map((cell) => [cell.id, cellKey(cell, upstream.get(cell.id)!, runtime, assetBase)]));
+
+  const html = new Map<string, string>();
+  const toRun = new Set<string>();
+  for (const cell of runnable) {
+    if (cell.options.norun) continue;
+    const hit = context.cache.get(keys.get(cell.id)!);
+    if (hit) html.set(cell.id, hit.html);
+    else for (const id of [cell.id, ...upstream.get(cell.id)!.map((c) => c.id)]) toRun.add(id);
+  }
+  for (const cell of runnable) if (cell.options.norun) toRun.delete(cell.id);
+
+  const scope = [...toRun].filter((id) => html.has(id)).length;
+  context.stats.chapters++;
+  context.stats.run += toRun.size;
+  context.stats.scope += scope;
+  context.stats.cached += html.size - scope;
+
+  if (toRun.size > 0) {
+    // Cells outside the plan stay in the engine (their names keep the graph whole) but do not run.
+    const plan = runnable.map((cell) => (toRun.has(cell.id) ? cell : { ...cell, options: { ...cell.options, norun: true } }));
+    const results = await context.pool.run(() =>
+      runCellsInNode(plan, { chapter: options.chapter, publicDir: options.publicDir, assetBase, clock: context.clock, libraryEntry: WORKER_LIBRARY }),
+    );
+    const byId = new Map(runnable.map((cell) => [cell.id, cell]));
+    for (const result of results) {
+      if (!toRun.has(result.id)) continue;
+      const cell = byId.get(result.id)!;
+      checkResult(cell, result);
+      const entry = { result, html: renderOutputsToHtml(outputsOf(result)) };
+      context.cache.set(keys.get(cell.id)!, entry);
+      html.set(cell.id, entry.html);
+    }
+  }
+  for (const cell of runnable) if (!html.has(cell.id)) html.set(cell.id, renderOutputsToHtml([]));
+  return html;
+}
+
+/** Throws the build error for a cell that failed, or that should have failed and did not. */
+function checkResult(cell: CellDefinition, result: CellResult): void {
+  if (result.error && !cell.options.expectError) {
+    throw cellFailure(cell, `${result.error.name}: ${result.error.message}`, result.error.line);
+  }
+  if (!result.error && cell.options.expectError && !result.skipped) {
+    throw cellFailure(cell, "the cell is marked expect-error but did not throw");
+  }
+}
+
+/** A result's outputs, with its error shown when the cell did not show it itself. */
+function outputsOf(result: CellResult): Output[] {
+  const outputs: Output[] = [...result.outputs];
+  if (result.error && !outputs.some((output) => output.kind === "error")) outputs.push({ kind: "error", error: result.error });
+  return outputs;
+}
+
+/** For each cell, the cells it reads names from, directly or through others, in page order. */
+export function upstreamClosures(runnable: CellDefinition[]): Map<string, CellDefinition[]> {
+  const graph = new CellGraph(
+    runnable.map((cell) => {
+      try {
+        const { declarations, references } = transpileCell(cell.code);
+        return { id: cell.id, declarations, references };
+      } catch {
+        return { id: cell.id, declarations: [], references: [] }; // a syntax error: the run reports it
+      }
+    }),
+  );
+  const closures = new Map<string, CellDefinition[]>();
+  for (const cell of runnable) {
+    // Cells only read from cells above them, so the closures of those are already known.
+    const ids = new Set<string>();
+    for (const up of graph.upstreamOf(cell.id)) {
+      ids.add(up);
+      for (const further of closures.get(up)!) ids.add(further.id);
+    }
+    closures.set(cell.id, runnable.filter((c) => ids.has(c.id)));
+  }
+  return closures;
+}
