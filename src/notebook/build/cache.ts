@@ -61,13 +61,13 @@ export function fingerprint(root: string, inputs: readonly string[] = FINGERPRIN
 }
 
 /**
- * A cell's key: its code and options, the code and options of every cell it
- * depends on (directly or through other cells; `upstream`, in page order),
- * the runtime fingerprint and the base path assets resolve against.
+ * A cell's key: its code and options, the code and options of the cells its
+ * output can depend on (`context`, in page order: see `sharedContexts`), the
+ * runtime fingerprint and the base path assets resolve against.
  */
-export function cellKey(cell: CellDefinition, upstream: readonly CellDefinition[], runtime: string, assetBase: string): string {
+export function cellKey(cell: CellDefinition, context: readonly CellDefinition[], runtime: string, assetBase: string): string {
   const part = (c: CellDefinition) => ({ id: c.id, code: c.code, options: c.options });
-  const text = JSON.stringify({ format: FORMAT, runtime, assetBase, chapter: cell.chapter, cell: part(cell), upstream: upstream.map(part) });
+  const text = JSON.stringify({ format: FORMAT, runtime, assetBase, chapter: cell.chapter, cell: part(cell), context: context.map(part) });
   return createHash("sha256").update(text).digest("hex");
 }
 

@@ -1,8 +1,8 @@
 /**
  * Pre-renders a chapter at build time: each cell's output comes from the
  * cache when its key is unchanged (cache.ts); the cells that changed, the
- * cells downstream of them and the cells they read from (to rebuild the
- * scope) run in a worker from the pool (pool.ts), with limits in CPU time
+ * cells downstream of them and the cells they share names with (to rebuild
+ * the scope) run in a worker from the pool (pool.ts), with limits in CPU time
  * (cpu-clock.ts). A cell that throws, or runs past its limit, fails the build
  * with `chapter X, cell Y, line L: message`, L being the line in the MDX file.
  */
@@ -63,7 +63,7 @@ export interface BuildStats {
   chapters: number;
   /** Cells run in a worker (including `scope`). */
   run: number;
-  /** Of `run`: cells whose output was cached, run again only because a changed cell below reads their names. */
+  /** Of `run`: cells whose output was cached, run again only to rebuild the scope of a changed cell below. */
   scope: number;
   /** Cells whose output came from the cache. */
   cached: number;
@@ -97,9 +97,9 @@ export function cellFailure(cell: CellDefinition, message: string, lineInCell?: 
 export async function prerenderChapter(cells: CellDefinition[], options: ChapterOptions, context: BuildContext): Promise<Map<string, string>> {
   const assetBase = options.assetBase ?? "/";
   const runnable = cells.filter((cell) => cell.kind === "cell");
-  const upstream = upstreamClosures(runnable);
+  const shared = sharedContexts(runnable);
   const runtime = context.runtime();
-  const keys = new Map(runnable.map((cell) => [cell.id, cellKey(cell, upstream.get(cell.id)!, runtime, assetBase)]));
+  const keys = new Map(runnable.map((cell) => [cell.id, cellKey(cell, shared.get(cell.id)!, runtime, assetBase)]));
 
   const html = new Map<string, string>();
   const toRun = new Set<string>();
@@ -107,7 +107,7 @@ export async function prerenderChapter(cells: CellDefinition[], options: Chapter
     if (cell.options.norun) continue;
     const hit = context.cache.get(keys.get(cell.id)!);
     if (hit) html.set(cell.id, hit.html);
-    else for (const id of [cell.id, ...upstream.get(cell.id)!.map((c) => c.id)]) toRun.add(id);
+    else for (const id of [cell.id, ...shared.get(cell.id)!.map((c) => c.id)]) toRun.add(id);
   }
   for (const cell of runnable) if (cell.options.norun) toRun.delete(cell.id);
 
@@ -154,9 +154,9 @@ function outputsOf(result: CellResult): Output[] {
   return outputs;
 }
 
-/** For each cell, the cells it reads names from, directly or through others, in page order. */
-export function upstreamClosures(runnable: CellDefinition[]): Map<string, CellDefinition[]> {
-  const graph = new CellGraph(
+/** The chapter's dependency graph, as the engine builds it. */
+function graphOf(runnable: CellDefinition[]): CellGraph {
+  return new CellGraph(
     runnable.map((cell) => {
       try {
         const { declarations, references } = transpileCell(cell.code);
@@ -166,6 +166,11 @@ export function upstreamClosures(runnable: CellDefinition[]): Map<string, CellDe
       }
     }),
   );
+}
+
+/** For each cell, the cells it reads names from, directly or through others, in page order. */
+export function upstreamClosures(runnable: CellDefinition[]): Map<string, CellDefinition[]> {
+  const graph = graphOf(runnable);
   const closures = new Map<string, CellDefinition[]>();
   for (const cell of runnable) {
     // Cells only read from cells above them, so the closures of those are already known.
@@ -177,4 +182,38 @@ export function upstreamClosures(runnable: CellDefinition[]): Map<string, CellDe
     closures.set(cell.id, runnable.filter((c) => ids.has(c.id)));
   }
   return closures;
+}
+
+/**
+ * For each cell, the cells above it that are connected to it through names,
+ * in page order: the cells it reads from (directly or not) and, beyond the
+ * engine's graph, the cells above that read the same names. A cell may change
+ * an object in place (train a model, advance a random generator held in a
+ * name), so a cell's output can depend on an earlier cell that only shares an
+ * input with it. This is what a cell's cache key covers, and what runs again
+ * to rebuild its scope.
+ */
+export function sharedContexts(runnable: CellDefinition[]): Map<string, CellDefinition[]> {
+  const graph = graphOf(runnable);
+  const neighbours = new Map(runnable.map((cell) => [cell.id, new Set<string>()]));
+  const contexts = new Map<string, CellDefinition[]>();
+  runnable.forEach((cell, index) => {
+    for (const up of graph.upstreamOf(cell.id)) {
+      neighbours.get(cell.id)!.add(up);
+      neighbours.get(up)!.add(cell.id);
+    }
+    // Only cells up to this one count: every edge found so far joins two of them.
+    const seen = new Set([cell.id]);
+    const stack = [cell.id];
+    while (stack.length > 0) {
+      for (const next of neighbours.get(stack.pop()!)!) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    contexts.set(cell.id, runnable.slice(0, index).filter((c) => seen.has(c.id)));
+  });
+  return contexts;
 }

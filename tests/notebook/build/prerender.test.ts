@@ -100,6 +100,14 @@ describe("the output cache", () => {
     expect(changedMiddle.stats).toEqual({ chapters: 1, run: 4, scope: 2, cached: 1 });
   });
 
+  it("reruns a later cell that shares an input with a changed cell, which may have changed it in place", async () => {
+    const mutating = (step: number) => [fence("id=box", "const box = { n: 0 };"), fence("id=bump", `box.n += ${step};`), fence("id=read", "box.n")].join("\n");
+    expect((await build("in-place", mutating(1), context())).get("read")).toContain(">1<");
+    const changed = context();
+    expect((await build("in-place", mutating(2), changed)).get("read")).toContain(">2<");
+    expect(changed.stats).toEqual({ chapters: 1, run: 3, scope: 1, cached: 0 });
+  });
+
   it("reruns everything when the library or runtime changes, or when asked for a fresh build", async () => {
     const newLibrary = context("library v2");
     await build("cached", chapter("4", "10"), newLibrary);
