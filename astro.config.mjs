@@ -14,7 +14,7 @@ import rehypeKatex from "rehype-katex";
 import { fileURLToPath } from "node:url";
 import { chapterSidebar } from "./src/integrations/chapter-sidebar.ts";
 import { remarkCells } from "./src/integrations/remark-cells.ts";
-import { siteBuildContext, summaryLine } from "./src/notebook/build/prerender.ts";
+import { siteBuildContext, summaryLine } from "./src/notebook/build/context.ts";
 
 const docsDir = fileURLToPath(new URL("./src/content/docs/", import.meta.url));
 const publicDir = fileURLToPath(new URL("./public/", import.meta.url));
@@ -28,8 +28,7 @@ function notebookBuildSummary() {
       "astro:build:start": () => siteBuildContext().cache.prune(),
       /** @param {{ logger: import("astro").AstroIntegrationLogger }} options */
       "astro:build:done": ({ logger }) => {
-        const build = siteBuildContext();
-        logger.info(`${summaryLine(build.stats, build.pool.size, build.fresh)}; build ${process.uptime().toFixed(1)} s`);
+        logger.info(`${summaryLine(siteBuildContext())}; build ${process.uptime().toFixed(1)} s`);
       },
     },
   };

@@ -26,7 +26,8 @@ import type { MdxJsxFlowElement } from "mdast-util-mdx-jsx";
 import type { MdxjsEsm } from "mdast-util-mdxjs-esm";
 import type { VFile } from "vfile";
 import { cellsFromFences, fenceKind, type CellDefinition } from "../notebook/cells.ts";
-import { prerenderChapter, siteBuildContext, type BuildContext } from "../notebook/build/prerender.ts";
+import { prerenderChapter } from "../notebook/build/prerender.ts";
+import { siteBuildContext, type BuildContext } from "../notebook/build/context.ts";
 import { highlightTypeScript } from "./highlight.ts";
 
 /** Options given in `astro.config.mjs`. */

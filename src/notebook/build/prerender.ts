@@ -9,76 +9,15 @@
 import { fileURLToPath } from "node:url";
 import type { CellDefinition } from "../cells.ts";
 import { CellGraph } from "../graph.ts";
-import { runCellsInNode, type CellClock, type CellResult } from "../node-runner.ts";
+import { runCellsInNode, type CellResult } from "../node-runner.ts";
 import type { Output } from "../protocol.ts";
 import { renderOutputsToHtml } from "../render/html.ts";
 import { transpileCell } from "../transpile.ts";
-import { cellKey, fingerprint, freshBuildRequested, OutputCache } from "./cache.ts";
-import { createCpuClock } from "./cpu-clock.ts";
-import { WorkerPool } from "./pool.ts";
+import { cellKey } from "./cache.ts";
+import type { BuildContext } from "./context.ts";
 
 /** The library entry of build workers: the library, plus the thread id the CPU clock needs. */
 export const WORKER_LIBRARY = fileURLToPath(new URL("./worker-library.ts", import.meta.url));
-
-/** What one build shares between its chapters. */
-export interface BuildContext {
-  pool: WorkerPool;
-  cache: OutputCache;
-  /** `fingerprint()` of the library, runtime and assets (read per chapter, so `astro dev` sees library edits). */
-  runtime(): string;
-  clock: CellClock;
-  stats: BuildStats;
-}
-
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-
-export interface BuildContextOptions {
-  /** The project folder, whose library, runtime and assets make the fingerprint (default: this project). */
-  root?: string;
-  /** Where cache entries live (default `node_modules/.cache/notebook-outputs/` of `root`). */
-  cacheDir?: string;
-  /** Ignore the cache (default: `NOTEBOOK_FRESH` or `CI` set). */
-  fresh?: boolean;
-  /** Workers in the pool (default: `NOTEBOOK_WORKERS`, else one per core). */
-  workers?: number;
-}
-
-/** A build's pool, cache, clock and counters. */
-export function createBuildContext(options: BuildContextOptions = {}): BuildContext & { fresh: boolean } {
-  const root = options.root ?? ROOT;
-  const fresh = options.fresh ?? freshBuildRequested();
-  const cache = new OutputCache(options.cacheDir ?? `${root}/node_modules/.cache/notebook-outputs`, !fresh);
-  return { pool: new WorkerPool(options.workers), cache, runtime: () => fingerprint(root), clock: createCpuClock(), stats: emptyStats(), fresh };
-}
-
-let shared: (BuildContext & { fresh: boolean }) | undefined;
-
-/** The context of the site build: one pool for every chapter the remark plugin sees (MDX and Markdown processors alike). */
-export function siteBuildContext(): BuildContext & { fresh: boolean } {
-  return (shared ??= createBuildContext());
-}
-
-/** Counts for the build's summary line. */
-export interface BuildStats {
-  chapters: number;
-  /** Cells run in a worker (including `scope`). */
-  run: number;
-  /** Of `run`: cells whose output was cached, run again only to rebuild the scope of a changed cell below. */
-  scope: number;
-  /** Cells whose output came from the cache. */
-  cached: number;
-}
-
-export function emptyStats(): BuildStats {
-  return { chapters: 0, run: 0, scope: 0, cached: 0 };
-}
-
-/** One line for the end of a build, e.g. `notebook: 14 chapters, 40 cells run, 272 from the cache, 2 workers`. */
-export function summaryLine(stats: BuildStats, workers: number, fresh: boolean): string {
-  const scope = stats.scope > 0 ? ` (${stats.scope} of them only to rebuild the scope of a changed cell)` : "";
-  const cache = fresh ? "cache ignored (NOTEBOOK_FRESH or CI)" : `${stats.cached} from the cache`;
-  return `notebook: ${stats.chapters} chapters, ${stats.run} cells run${scope}, ${cache}, ${workers} workers`;
-}
 
 export interface ChapterOptions {
   chapter: string;
@@ -112,16 +51,19 @@ export async function prerenderChapter(cells: CellDefinition[], options: Chapter
   for (const cell of runnable) if (cell.options.norun) toRun.delete(cell.id);
 
   const scope = [...toRun].filter((id) => html.has(id)).length;
-  context.stats.chapters++;
-  context.stats.run += toRun.size;
-  context.stats.scope += scope;
-  context.stats.cached += html.size - scope;
+  const { stats } = context;
+  stats.chapters++;
+  stats.run += toRun.size;
+  stats.scope += scope;
+  stats.cached += html.size - scope;
 
   if (toRun.size > 0) {
     // Cells outside the plan stay in the engine (their names keep the graph whole) but do not run.
     const plan = runnable.map((cell) => (toRun.has(cell.id) ? cell : { ...cell, options: { ...cell.options, norun: true } }));
     const results = await context.pool.run(() =>
-      runCellsInNode(plan, { chapter: options.chapter, publicDir: options.publicDir, assetBase, clock: context.clock, libraryEntry: WORKER_LIBRARY }),
+      stats.timeRunning(() =>
+        runCellsInNode(plan, { chapter: options.chapter, publicDir: options.publicDir, assetBase, clock: context.clock, libraryEntry: WORKER_LIBRARY }),
+      ),
     );
     const byId = new Map(runnable.map((cell) => [cell.id, cell]));
     for (const result of results) {

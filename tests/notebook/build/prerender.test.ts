@@ -15,7 +15,7 @@ import remarkParse from "remark-parse";
 import remarkMdx from "remark-mdx";
 import { VFile } from "vfile";
 import { remarkCells } from "../../../src/integrations/remark-cells";
-import { createBuildContext, type BuildContext } from "../../../src/notebook/build/prerender";
+import { createBuildContext, type BuildContext } from "../../../src/notebook/build/context";
 import { fingerprint } from "../../../src/notebook/build/cache";
 
 const work = mkdtempSync(join(tmpdir(), "nb-prerender-"));
@@ -81,23 +81,23 @@ describe("the output cache", () => {
   it("reruns nothing when nothing changed, and gives the same output", async () => {
     const first = context();
     const html = await build("cached", chapter("2", "3"), first);
-    expect(first.stats).toEqual({ chapters: 1, run: 5, scope: 0, cached: 0 });
+    expect(first.stats.counts()).toEqual({ chapters: 1, run: 5, scope: 0, cached: 0 });
     expect(html.get("d")).toContain("11");
     const second = context();
     expect(await build("cached", chapter("2", "3"), second)).toEqual(html);
-    expect(second.stats).toEqual({ chapters: 1, run: 0, scope: 0, cached: 5 });
+    expect(second.stats.counts()).toEqual({ chapters: 1, run: 0, scope: 0, cached: 5 });
   });
 
   it("reruns a changed cell and the cells that depend on it, and no other", async () => {
     const changedFirst = context();
     const html = await build("cached", chapter("4", "3"), changedFirst);
     // a changed: a, b (reads a) and d (reads b) rerun; c runs only because d reads it; e comes from the cache.
-    expect(changedFirst.stats).toEqual({ chapters: 1, run: 4, scope: 1, cached: 1 });
+    expect(changedFirst.stats.counts()).toEqual({ chapters: 1, run: 4, scope: 1, cached: 1 });
     expect(html.get("d")).toContain("17");
     const changedMiddle = context();
     await build("cached", chapter("4", "10"), changedMiddle);
     // b changed: b and d rerun; a and c run only to rebuild their scope; e comes from the cache.
-    expect(changedMiddle.stats).toEqual({ chapters: 1, run: 4, scope: 2, cached: 1 });
+    expect(changedMiddle.stats.counts()).toEqual({ chapters: 1, run: 4, scope: 2, cached: 1 });
   });
 
   it("reruns a later cell that shares an input with a changed cell, which may have changed it in place", async () => {
@@ -105,16 +105,16 @@ describe("the output cache", () => {
     expect((await build("in-place", mutating(1), context())).get("read")).toContain(">1<");
     const changed = context();
     expect((await build("in-place", mutating(2), changed)).get("read")).toContain(">2<");
-    expect(changed.stats).toEqual({ chapters: 1, run: 3, scope: 1, cached: 0 });
+    expect(changed.stats.counts()).toEqual({ chapters: 1, run: 3, scope: 1, cached: 0 });
   });
 
   it("reruns everything when the library or runtime changes, or when asked for a fresh build", async () => {
     const newLibrary = context("library v2");
     await build("cached", chapter("4", "10"), newLibrary);
-    expect(newLibrary.stats).toEqual({ chapters: 1, run: 5, scope: 0, cached: 0 });
+    expect(newLibrary.stats.counts()).toEqual({ chapters: 1, run: 5, scope: 0, cached: 0 });
     const fresh = context("library v2", true);
     await build("cached", chapter("4", "10"), fresh);
-    expect(fresh.stats).toEqual({ chapters: 1, run: 5, scope: 0, cached: 0 });
+    expect(fresh.stats.counts()).toEqual({ chapters: 1, run: 5, scope: 0, cached: 0 });
   });
 
   it("keys on the shipped weights and data: changing a file in public/models changes the fingerprint", () => {
@@ -153,6 +153,6 @@ describe("load does not fail a correct build", () => {
     const chapters = ["one", "two", "three"].map((name) => build(`load-${name}`, [busy("x"), busy("y")].join("\n"), context));
     const outputs = await Promise.all(chapters);
     for (const html of outputs) expect(html.get("y")).toContain("true");
-    expect(context.stats).toMatchObject({ chapters: 3, run: 6 });
+    expect(context.stats.counts()).toMatchObject({ chapters: 3, run: 6 });
   }
 });
