@@ -67,6 +67,15 @@ async function pickCell(page: Page): Promise<string | undefined> {
   });
 }
 
+/**
+ * Resolves once no run is in progress on the page ("Stop all" is disabled):
+ * a cell's Run also reruns the cells below that read its names, and a click
+ * made meanwhile would wait for them and time the queue, not the cell.
+ */
+async function waitForIdle(page: Page, limitMs = 3 * STEP_TIMEOUT_MS): Promise<void> {
+  await page.waitForFunction(() => document.querySelector<HTMLButtonElement>(".nb-stop-all")?.disabled !== false, undefined, { timeout: limitMs });
+}
+
 /** Clicks Run and resolves with the ms until the cell is done and its output is drawn; rejects after `limitMs`. */
 function timeRun(page: Page, cellId: string, limitMs = STEP_TIMEOUT_MS): Promise<number> {
   return page.evaluate(
@@ -169,7 +178,10 @@ async function main(): Promise<void> {
       if (cellId) {
         await timeRun(page, cellId, 3 * STEP_TIMEOUT_MS); // starts the worker and loads the library: not part of the budget
         const times: number[] = [];
-        for (let i = 0; i < runs; i++) times.push(await timeRun(page, cellId));
+        for (let i = 0; i < runs; i++) {
+          await waitForIdle(page);
+          times.push(await timeRun(page, cellId));
+        }
         report.cell = cellId;
         report.medianMs = median(times);
       }
