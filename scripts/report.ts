@@ -73,7 +73,11 @@ async function pickCell(page: Page): Promise<string | undefined> {
  * made meanwhile would wait for them and time the queue, not the cell.
  */
 async function waitForIdle(page: Page, limitMs = 3 * STEP_TIMEOUT_MS): Promise<void> {
-  await page.waitForFunction(() => document.querySelector<HTMLButtonElement>(".nb-stop-all")?.disabled !== false, undefined, { timeout: limitMs });
+  try {
+    await page.waitForFunction(() => document.querySelector<HTMLButtonElement>(".nb-stop-all")?.disabled !== false, undefined, { timeout: limitMs });
+  } catch {
+    throw new Error(`${new URL(page.url()).pathname}: the cells rerun after Run were still running after ${limitMs / 1000} s (a busy machine, or a cell that does not finish)`);
+  }
 }
 
 /** Clicks Run and resolves with the ms until the cell is done and its output is drawn; rejects after `limitMs`. */
