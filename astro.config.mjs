@@ -3,6 +3,9 @@
  * Site configuration. Two environment variables adapt a build to its host:
  * - BASE_PATH: the sub-path the site is served under (e.g. `/ml-course/transformers/`); default `/`.
  * - SITE_URL: the public origin (e.g. `https://example.github.io`), used for canonical links and the sitemap.
+ * Three more tune the pre-rendering of cells (src/notebook/build/):
+ * - NOTEBOOK_FRESH=1 ignores the output cache in node_modules/.cache/notebook-outputs/ (so does CI=true).
+ * - NOTEBOOK_WORKERS=n runs n chapters at once (default: one per core).
  */
 import { defineConfig, passthroughImageService } from "astro/config";
 import starlight from "@astrojs/starlight";
@@ -11,10 +14,25 @@ import rehypeKatex from "rehype-katex";
 import { fileURLToPath } from "node:url";
 import { chapterSidebar } from "./src/integrations/chapter-sidebar.ts";
 import { remarkCells } from "./src/integrations/remark-cells.ts";
+import { siteBuildContext, summaryLine } from "./src/notebook/build/context.ts";
 
 const docsDir = fileURLToPath(new URL("./src/content/docs/", import.meta.url));
 const publicDir = fileURLToPath(new URL("./public/", import.meta.url));
 const base = process.env.BASE_PATH || "/";
+
+/** Prints the build's wall time and how many cells ran or came from the cache; drops cache entries unused for a month. */
+function notebookBuildSummary() {
+  return {
+    name: "notebook-build-summary",
+    hooks: {
+      "astro:build:start": () => siteBuildContext().cache.prune(),
+      /** @param {{ logger: import("astro").AstroIntegrationLogger }} options */
+      "astro:build:done": ({ logger }) => {
+        logger.info(`${summaryLine(siteBuildContext())}; build ${process.uptime().toFixed(1)} s`);
+      },
+    },
+  };
+}
 
 export default defineConfig({
   base,
@@ -37,6 +55,7 @@ export default defineConfig({
       lastUpdated: false,
       pagination: true,
     }),
+    notebookBuildSummary(),
   ],
   vite: {
     resolve: {

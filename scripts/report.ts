@@ -7,16 +7,23 @@
  *
  * Usage: npm run report [-- --no-build] [-- --runs 15]
  * Targets (issue 3): <= 100 KB gzip JS before interaction, <= 50 ms median Run -> output.
+ *
+ * With --no-build it measures the existing `dist/`, under the base path that
+ * build was made for (read from its home page). Every browser step has a time
+ * limit: when Chromium cannot start or a page does not answer, the report
+ * stops with a message saying which, instead of waiting.
  */
-import { execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { serveStatic } from "./serve";
-import { launchBrowser, listPages } from "../tests/e2e/browser";
+import { CHROMIUM_PATH, launchBrowser, listPages } from "../tests/e2e/browser";
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf("--runs") + 1]) || 15;
-const base = process.env.BASE_PATH ?? "/";
+/** Chromium start-up, a page load, one Run: each gets this long before the report gives up. */
+const STEP_TIMEOUT_MS = 60_000;
 
 interface PageReport {
   path: string;
@@ -60,19 +67,37 @@ async function pickCell(page: Page): Promise<string | undefined> {
   });
 }
 
-/** Clicks Run and resolves with the ms until the cell is done and its output is drawn. */
-function timeRun(page: Page, cellId: string): Promise<number> {
+/**
+ * Resolves once no run is in progress on the page ("Stop all" is disabled):
+ * a cell's Run also reruns the cells below that read its names, and a click
+ * made meanwhile would wait for them and time the queue, not the cell.
+ */
+async function waitForIdle(page: Page, limitMs = 3 * STEP_TIMEOUT_MS): Promise<void> {
+  try {
+    await page.waitForFunction(() => document.querySelector<HTMLButtonElement>(".nb-stop-all")?.disabled !== false, undefined, { timeout: limitMs });
+  } catch {
+    throw new Error(`${new URL(page.url()).pathname}: the cells rerun after Run were still running after ${limitMs / 1000} s (a busy machine, or a cell that does not finish)`);
+  }
+}
+
+/** Clicks Run and resolves with the ms until the cell is done and its output is drawn; rejects after `limitMs`. */
+function timeRun(page: Page, cellId: string, limitMs = STEP_TIMEOUT_MS): Promise<number> {
   return page.evaluate(
-    (id) =>
+    ({ id, limitMs }) =>
       new Promise<number>((resolve, reject) => {
         const cell = document.getElementById(`cell-${id}`)!;
         const output = cell.querySelector(".nb-outputs")!;
         const button = cell.querySelector<HTMLButtonElement>(".nb-run")!;
         let started = 0;
+        const limit = setTimeout(() => {
+          observer.disconnect();
+          reject(new Error(`${location.pathname}: cell ${id} showed no output within ${limitMs / 1000} s of pressing Run (a busy machine, or a worker script that does not load)`));
+        }, limitMs);
         const observer = new MutationObserver(() => {
           const state = cell.getAttribute("data-state");
           if (state === "error" || state === "stopped") reject(new Error(`cell ${id} ended with state ${state}`));
           if (state === "done" && !output.hasAttribute("data-stale")) {
+            clearTimeout(limit);
             observer.disconnect();
             resolve(performance.now() - started);
           }
@@ -82,7 +107,7 @@ function timeRun(page: Page, cellId: string): Promise<number> {
         started = performance.now();
         button.click();
       }),
-    cellId,
+    { id: cellId, limitMs },
   );
 }
 
@@ -92,24 +117,75 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Runs `astro build` with its output shown, and returns the notebook's summary line from it. */
+function build(): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["astro", "build"], { stdio: ["inherit", "pipe", "inherit"], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" } });
+    let summary: string | undefined;
+    let pending = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      pending += chunk.toString();
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      summary = lines.map((line) => /notebook: .*/.exec(line)?.[0]).filter(Boolean).pop() ?? summary;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve(summary) : reject(new Error(`the build failed (exit code ${code}); its output is above`))));
+  });
+}
+
+/** The base path `dist/` was built for, read from the home page's asset links (`/x/_astro/…` -> `/x/`). */
+function builtBasePath(): string {
+  if (!existsSync("dist/index.html")) throw new Error("dist/index.html is missing: build the site first (npm run build), or run the report without --no-build");
+  const html = readFileSync("dist/index.html", "utf8");
+  return /(?:href|src)="(\/(?:[^"]*\/)?)_astro\//.exec(html)?.[1] ?? "/";
+}
+
+/** `promise`, or a clear error once `ms` have passed. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function main(): Promise<void> {
+  let summary: string | undefined;
   if (!args.includes("--no-build")) {
     const started = Date.now();
-    execFileSync("npx", ["astro", "build"], { stdio: "inherit", env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" } });
+    summary = await build();
     console.log(`\nbuild: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
+  const base = builtBasePath();
+  if (process.env.BASE_PATH && process.env.BASE_PATH !== base) {
+    console.log(`note: dist/ was built for the base path ${base}, not BASE_PATH=${process.env.BASE_PATH}; measuring it under ${base}`);
+  }
   const { server, url } = await serveStatic({ dir: "dist", base, port: 0 });
-  const browser = await launchBrowser();
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  try {
+    browser = await within(launchBrowser(), STEP_TIMEOUT_MS, `starting Chromium (${CHROMIUM_PATH})`);
+  } catch (error) {
+    server.close();
+    throw new Error(
+      `could not start Chromium at ${CHROMIUM_PATH} (install it with apt-get install chromium, or set CHROMIUM_PATH): ${(error as Error).message.split("\n")[0]}`,
+    );
+  }
   const reports: PageReport[] = [];
   try {
     for (const path of listPages()) {
       const page = await browser.context.newPage();
+      page.setDefaultTimeout(STEP_TIMEOUT_MS);
       const report: PageReport = { path: "/" + path, ...(await measureLoad(page, url + path)) };
       const cellId = await pickCell(page);
       if (cellId) {
-        await timeRun(page, cellId); // starts the worker and loads the library: not part of the budget
+        await timeRun(page, cellId, 3 * STEP_TIMEOUT_MS); // starts the worker and loads the library: not part of the budget
         const times: number[] = [];
-        for (let i = 0; i < runs; i++) times.push(await timeRun(page, cellId));
+        for (let i = 0; i < runs; i++) {
+          await waitForIdle(page);
+          times.push(await timeRun(page, cellId));
+        }
         report.cell = cellId;
         report.medianMs = median(times);
       }
@@ -117,7 +193,7 @@ async function main(): Promise<void> {
       await page.close();
     }
   } finally {
-    await browser.close();
+    await within(browser.close(), 10_000, "closing Chromium").catch(() => undefined);
     server.close();
   }
 
@@ -131,6 +207,13 @@ async function main(): Promise<void> {
   const overTime = reports.filter((r) => (r.medianMs ?? 0) > 50);
   console.log(`\nJS budget (100 KB): ${overJs.length === 0 ? "met on every page" : `exceeded on ${overJs.map((r) => r.path).join(", ")}`}`);
   console.log(`Run -> output budget (50 ms): ${overTime.length === 0 ? "met on every page" : `exceeded on ${overTime.map((r) => r.path).join(", ")}`}`);
+  if (summary) console.log(summary);
 }
 
-await main();
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  console.error(`\nreport: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -10,8 +10,10 @@
  * ```
  * ````
  *
- * The remark plugin uses `parseCellMeta` on each fence's meta string; the
- * chapter tests use `extractCells` on a whole file.
+ * The MDX parser finds the fences (the remark plugin walks its tree, so a
+ * cell shown inside a four-backtick example is prose, not a cell);
+ * `cellsFromFences` turns them into cell definitions with one meta parser,
+ * `parseCellMeta`. The build and the chapter tests share that remark step.
  */
 
 /** Default per-cell time limit in milliseconds (issue 3: "default 10 s"). */
@@ -105,50 +107,51 @@ function splitOption(word: string): [string, string | undefined] {
   return [word.slice(0, eq), word.slice(eq + 1).replace(/^["']|["']$/g, "")];
 }
 
-/** Matches an opening fence: indentation, 3+ backticks or tildes, then the info string. */
-const OPENING_FENCE = /^( {0,3})(`{3,}|~{3,})\s*(\S*)\s*(.*)$/;
+/** A fenced code block as the MDX tree gives it: the remark plugin's `code` node, reduced to what cells need. */
+export interface Fence {
+  /** The info string's first word (`ts`). */
+  lang?: string | null;
+  /** The rest of the info string (`cell id=x hidden`). */
+  meta?: string | null;
+  /** The code between the fences. */
+  value: string;
+  /** 1-based line of the opening fence in the MDX file. */
+  line: number;
+}
+
+/** `cell` or `solution` when the fence is a notebook fence (```` ```ts cell ````, ```` ```ts solution ````), else undefined. */
+export function fenceKind(fence: Pick<Fence, "lang" | "meta">): "cell" | "solution" | undefined {
+  if (fence.lang !== "ts" && fence.lang !== "typescript") return undefined;
+  return /^(cell|solution)\b/.exec(fence.meta ?? "")?.[1] as "cell" | "solution" | undefined;
+}
 
 /**
- * Finds every ```` ```ts cell ```` and ```` ```ts solution for=X ```` fence of
- * an MDX file, in page order. Other fences (static code) are skipped whole, so
- * a cell shown inside a four-backtick example is not mistaken for a real one.
+ * Turns a chapter's fences (in page order; static code fences are skipped)
+ * into cell definitions: options through `parseCellMeta`, ids by position
+ * where `id=` is absent, duplicate ids and solutions without `for=` rejected
+ * with the MDX line.
  */
-export function extractCells(mdxSource: string, chapter: string): CellDefinition[] {
-  const lines = mdxSource.split(/\r?\n/);
+export function cellsFromFences(fences: readonly Fence[], chapter: string): CellDefinition[] {
   const cells: CellDefinition[] = [];
   let cellIndex = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const open = OPENING_FENCE.exec(lines[i]);
-    if (!open) continue;
-    const [, , fence, lang, meta] = open;
-    const closing = findClosingFence(lines, i + 1, fence);
-    const kind = /^(cell|solution)\b/.exec(meta)?.[1] as "cell" | "solution" | undefined;
-    if (kind && (lang === "ts" || lang === "typescript")) {
-      let options: CellOptions;
-      try {
-        options = parseCellMeta(meta);
-      } catch (error) {
-        throw new Error(`${chapter}:${i + 1}: ${(error as Error).message}`);
-      }
-      if (kind === "solution" && !options.solutionFor) {
-        throw new Error(`${chapter}:${i + 1}: a solution fence needs for=<exercise cell id>`);
-      }
-      const id = kind === "cell" ? (options.id ?? defaultCellId(cellIndex)) : `${options.solutionFor}--solution`;
-      if (kind === "cell") cellIndex++;
-      cells.push({ id, kind, code: lines.slice(i + 1, closing).join("\n"), options, chapter, line: i + 1 });
+  for (const fence of fences) {
+    const kind = fenceKind(fence);
+    if (!kind) continue;
+    let options: CellOptions;
+    try {
+      options = parseCellMeta(fence.meta ?? "");
+    } catch (error) {
+      throw new Error(`${chapter}:${fence.line}: ${(error as Error).message}`);
     }
-    i = closing;
+    if (kind === "solution" && !options.solutionFor) {
+      throw new Error(`${chapter}:${fence.line}: a solution fence needs for=<exercise cell id>`);
+    }
+    const id = kind === "cell" ? (options.id ?? defaultCellId(cellIndex)) : `${options.solutionFor}--solution`;
+    if (kind === "cell") cellIndex++;
+    cells.push({ id, kind, code: fence.value, options, chapter, line: fence.line });
   }
   checkUniqueIds(cells, chapter);
   return cells;
-}
-
-function findClosingFence(lines: string[], from: number, fence: string): number {
-  for (let j = from; j < lines.length; j++) {
-    const trimmed = lines[j].trim();
-    if (trimmed.startsWith(fence[0].repeat(fence.length)) && /^[`~]+$/.test(trimmed)) return j;
-  }
-  return lines.length;
 }
 
 function checkUniqueIds(cells: CellDefinition[], chapter: string): void {

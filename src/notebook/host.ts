@@ -42,8 +42,8 @@ export interface WorkerLike {
 export interface WorkerHostEvents {
   /** Every message of the current worker that passed the checks, in order. */
   message(message: WorkerToPage): void;
-  /** A cell ran past its limit; the worker is already terminated. */
-  timeout(cellId: string, limitMs: number): void;
+  /** A cell ran past its limit; the worker is already terminated. `message`: the clock's explanation, when `watchCell` gave one. */
+  timeout(cellId: string, limitMs: number, message?: string): void;
   /** The worker failed, or fell silent during a run; it is terminated. `cellId`: the cell that was running. */
   crash(reason: string, cellId: string | undefined): void;
   /** A message was dropped (default: a console warning). */
@@ -60,6 +60,12 @@ export interface WorkerHostOptions {
   loadLimitMs?: number;
   /** How long the worker may stay silent between cells of a run (default `DEFAULT_TIMEOUT_MS`). */
   silenceLimitMs?: number;
+  /**
+   * Watches a running cell against its limit instead of the host's wall clock
+   * (the build measures CPU time); calls `expire` with the reader's message
+   * once the limit is passed and returns the function that stops watching.
+   */
+  watchCell?(cellId: string, limitMs: number, expire: (message: string) => void): () => void;
 }
 
 /** Starts, feeds, checks, times and stops one worker at a time. */
@@ -69,6 +75,7 @@ export class WorkerHost {
   private ready = false;
   private queue: PageToWorker[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopWatching: (() => void) | undefined;
   private readonly tracker: RunTracker;
 
   constructor(
@@ -172,10 +179,12 @@ export class WorkerHost {
     const cellId = this.runningCell;
     if (cellId !== undefined) {
       const limit = this.options.limitFor(cellId);
-      this.timer = setTimeout(() => {
+      const expire = (message?: string) => {
         this.terminate();
-        this.events.timeout(cellId, limit);
-      }, limit);
+        this.events.timeout(cellId, limit, message);
+      };
+      if (this.options.watchCell) this.stopWatching = this.options.watchCell(cellId, limit, expire);
+      else this.timer = setTimeout(expire, limit);
       return;
     }
     const limit = this.ready ? (this.options.silenceLimitMs ?? DEFAULT_TIMEOUT_MS) : this.options.loadLimitMs;
@@ -190,6 +199,8 @@ export class WorkerHost {
   private stopClock(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
   }
 
   private drop(reason: string): void {

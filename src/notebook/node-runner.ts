@@ -33,7 +33,30 @@ export interface NodeRunOptions {
   assetBase?: string;
   /** The library's entry file (default `src/lib/index.ts`); tests may point at a fixture. */
   libraryEntry?: string;
+  /** Measures a running cell against its time limit (default: wall-clock time). */
+  clock?: CellClock;
 }
+
+/**
+ * Watches one running cell: `start` is called when the cell starts, with the
+ * worker running it and the cell's limit in ms; it calls `expire` with the
+ * message for the reader once the limit is passed, and returns the function
+ * that stops watching (called when the cell ends).
+ */
+export interface CellClock {
+  start(worker: Worker, limitMs: number, expire: (message: string) => void): () => void;
+}
+
+/** The page's rule: the cell's limit in wall-clock time. */
+export const wallClock: CellClock = {
+  start(_worker, limitMs, expire) {
+    const timer = setTimeout(
+      () => expire(`Stopped: the cell ran for more than ${limitMs / 1000} s (its time limit; set timeout=ms on the fence to change it).`),
+      limitMs,
+    );
+    return () => clearTimeout(timer);
+  },
+};
 
 const BOOT = fileURLToPath(new URL("./node-worker-boot.mjs", import.meta.url));
 const ENTRY = fileURLToPath(new URL("./node-worker.ts", import.meta.url));
@@ -116,6 +139,8 @@ function runPass(
   onMessage: (message: WorkerToPage) => void,
 ): Promise<PassOutcome> {
   const timeouts = new Map(cells.map((c) => [c.id, c.options.timeout]));
+  const clock = options.clock ?? wallClock;
+  let thread: Worker | undefined;
   return new Promise<PassOutcome>((resolve) => {
     let settled = false;
     const finish = (outcome: PassOutcome) => {
@@ -125,24 +150,24 @@ function runPass(
       resolve(outcome);
     };
     const host = new WorkerHost(
-      () => startNodeWorker(options),
+      () => {
+        const started = startNodeWorker(options);
+        thread = started.thread;
+        return started.like;
+      },
       {
         message: (message) => {
           onMessage(message);
           if (message.type === "runDone") finish({ kind: "done" });
         },
-        timeout: (cellId, limit) =>
-          finish({
-            kind: "stopped",
-            cellId,
-            error: { name: "TimeoutError", message: `Stopped: the cell ran for more than ${limit / 1000} s (its time limit; set timeout=ms on the fence to change it).` },
-          }),
+        timeout: (cellId, _limit, message) => finish({ kind: "stopped", cellId, error: { name: "TimeoutError", message: message ?? "Stopped." } }),
         crash: (reason, cellId) => finish({ kind: "stopped", cellId, error: { name: "Error", message: reason } }),
         dropped: (reason) => console.warn(`chapter ${options.chapter}: dropped a message from the notebook worker: ${reason}`),
       },
       {
         limitFor: (cellId) => timeouts.get(cellId) ?? DEFAULT_TIMEOUT_MS,
         isCell: (cellId) => timeouts.has(cellId),
+        watchCell: (_cellId, limitMs, expire) => clock.start(thread!, limitMs, expire),
         // The build runs every chapter at once: between cells a busy machine may pause the worker for a while.
         silenceLimitMs: 60_000,
       },
@@ -152,8 +177,8 @@ function runPass(
   });
 }
 
-/** A `worker_threads` Worker running node-worker.ts, adapted to the host's `WorkerLike`. */
-function startNodeWorker(options: NodeRunOptions): WorkerLike {
+/** A `worker_threads` Worker running node-worker.ts, adapted to the host's `WorkerLike` (`thread`: the Worker itself, for the clock). */
+function startNodeWorker(options: NodeRunOptions): { like: WorkerLike; thread: Worker } {
   const worker = new Worker(BOOT, {
     workerData: { entry: ENTRY, libraryEntry: options.libraryEntry ?? LIBRARY, publicDir: options.publicDir },
     stdout: false,
@@ -174,7 +199,7 @@ function startNodeWorker(options: NodeRunOptions): WorkerLike {
   worker.on("exit", (code) => {
     if (!ended) like.onerror?.(`the notebook worker exited with code ${code}`);
   });
-  return like;
+  return { like, thread: worker };
 }
 
 function nodePort(port: MessagePort): WorkerPort {

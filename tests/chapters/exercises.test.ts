@@ -9,13 +9,23 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { extractCells, type CellDefinition } from "../../src/notebook/cells";
+import type { CellDefinition } from "../../src/notebook/cells";
+import { readChapterCells } from "./read-chapter";
 import { Notebook } from "../../src/notebook/run";
 import type { WorkerToPage } from "../../src/notebook/protocol";
 import * as library from "../../src/lib/index";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const publicDir = join(root, "public");
+const docsDir = join(root, "src/content/docs");
+/** Every chapter's cells, read the way the build reads them. */
+const chapterCells = new Map<string, CellDefinition[]>(
+  await Promise.all(
+    readdirSync(docsDir)
+      .filter((f) => f.endsWith(".mdx"))
+      .map(async (f): Promise<[string, CellDefinition[]]> => [f, await readChapterCells(join(docsDir, f), readFileSync(join(docsDir, f), "utf8"), docsDir, publicDir)]),
+  ),
+);
 
 interface WrongAnswer {
   /** What the reader wrote instead of the solution (the whole exercise cell). */
@@ -320,10 +330,9 @@ function preNormBlock(x: Tensor, p: BlockParts, heads: number): Tensor {
 ];
 
 it("every exercise of every chapter has a row in the table", () => {
-  const docs = join(root, "src/content/docs");
   const listed = new Set(exercises.map((e) => `${e.chapter} ${e.exercise}`));
-  const all = readdirSync(docs).filter((f) => f.endsWith(".mdx")).flatMap((chapter) =>
-    extractCells(readFileSync(join(docs, chapter), "utf8"), chapter)
+  const all = [...chapterCells].flatMap(([chapter, cells]) =>
+    cells
       .filter((c) => c.kind === "cell" && c.options.exercise)
       .map((c) => `${chapter} ${c.id}`));
   expect(all.filter((e) => !listed.has(e))).toEqual([]);
@@ -360,7 +369,7 @@ async function chapterUpTo(chapter: string, cells: CellDefinition[], exercise: s
 
 for (const { chapter, exercise, wrong, alsoRight } of exercises) {
   describe(`${chapter} ${exercise}`, () => {
-    const cells = extractCells(readFileSync(join(root, "src/content/docs", chapter), "utf8"), chapter);
+    const cells = chapterCells.get(chapter)!;
     const solution = cells.find((c) => c.kind === "solution" && c.options.solutionFor === exercise)!;
     let attempt: Promise<(code: string) => Promise<{ errors: string[]; checks: { passed: boolean; message: string }[] }>> | undefined;
     const tryCode = async (code: string) => (await (attempt ??= chapterUpTo(chapter, cells, exercise)))(code);
