@@ -134,6 +134,8 @@ export async function trainFashion(data: FashionSet, options: FashionTrainOption
     clip: schedule.clip,
     onProgress,
     signal,
+    // A step takes a tenth of a second or more in a page: look at the Stop button after every one.
+    yieldEvery: 1,
     step: (i) => {
       // The learning rate follows `schedule.steps`, not `steps`: a run of k steps is the start of the full run.
       optimizer.lr = warmupCosine(i, schedule.steps, schedule.lr, schedule.warmup);
