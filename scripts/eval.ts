@@ -2,11 +2,16 @@
  * `npm run eval -- --seed N`: loads the shipped weights from `public/models`,
  * draws a fresh held-out set from seed N, evaluates all three models and
  * prints, as its last line, one JSON object:
- * `{"vit":{"accuracy":A,"objectAttentionRatio":R},"charLM":{"valLoss":L,"unigramLoss":U},"seq2seq":{"exactMatch":E,"alignment":G}}`.
+ * `{"vit":{"accuracy":A,"objectAttentionRatio":R},"charLM":{"valLoss":L,"unigramLoss":U},"seq2seq":{"exactMatch":E,"alignment":G},"fashion":{"accuracy":F}}`.
+ * The Fashion-MNIST ViT is scored on all 10,000 pictures of the committed
+ * test set (`public/data/fashion`), whatever the seed.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { evaluateCharLM, evaluateSeq2Seq, evaluateVit, loadCharLM, loadSeq2Seq, loadVit } from "../src/lib/recipes/index";
+import { loadFashion } from "../src/lib/data/fashion";
+import {
+  evaluateCharLM, evaluateFashion, evaluateSeq2Seq, evaluateVit, loadCharLM, loadFashionVit, loadSeq2Seq, loadVit,
+} from "../src/lib/recipes/index";
 
 const args = process.argv.slice(2);
 const seedAt = args.indexOf("--seed");
@@ -16,10 +21,13 @@ if (!Number.isInteger(seed)) {
   process.exit(1);
 }
 
-const load = (file: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../public/models/${file}`, import.meta.url))));
+const fromPublic = (path: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../public/${path}`, import.meta.url))));
+const load = (file: string) => fromPublic(`models/${file}`);
 const start = performance.now();
 const vit = evaluateVit(loadVit(load("vit.bin")), { seed });
 const charLM = evaluateCharLM(loadCharLM(load("char-lm.bin")), { seed });
 const seq2seq = evaluateSeq2Seq(loadSeq2Seq(load("seq2seq.bin")), { seed });
+const test = await loadFashion(async (path) => fromPublic(path), { split: "test" });
+const fashion = { accuracy: evaluateFashion(loadFashionVit(load("fashion.bin")), test).accuracy };
 console.log(`held-out seed ${seed}, evaluated in ${((performance.now() - start) / 1000).toFixed(1)} s`);
-console.log(JSON.stringify({ vit, charLM, seq2seq }));
+console.log(JSON.stringify({ vit, charLM, seq2seq, fashion }));

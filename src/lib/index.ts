@@ -5,8 +5,8 @@
  * nn        layers that return their intermediates (attention, blocks, stacks, state files)
  * models    ViT, LanguageModel, Seq2Seq
  * train     optimizers, gradient clipping, the training loop
- * data      tokenizer, batching, the course's generated datasets
- * recipes   the three trained models of the course: configs, data pipelines, training and metrics
+ * data      tokenizer, batching, the course's generated datasets, the Fashion-MNIST loader
+ * recipes   the trained models of the course: configs, data pipelines, training and metrics
  */
 export * from "./core";
 

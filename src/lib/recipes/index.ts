@@ -1,5 +1,5 @@
 /**
- * Recipes: the three models the course trains and ships, each with its
+ * Recipes: the models the course trains and ships, each with its
  * configuration, its data pipeline, a training function (the same one runs
  * in a chapter's worker and in `scripts/train.ts`) and its metrics.
  */
@@ -16,3 +16,7 @@ export {
   digitTokenizer, NUMBER_WORDS, SEQ2SEQ_CONFIG, SEQ2SEQ_TRAINING, translationBatch, trainSeq2Seq, loadSeq2Seq,
   translate, evaluateSeq2Seq, type TranslationBatch, type Seq2SeqMetrics,
 } from "./seq2seq";
+export {
+  FASHION_CONFIG, FASHION_TRAINING, fashionBatch, trainFashion, loadFashionVit, evaluateFashion,
+  type FashionSchedule, type FashionTrainOptions, type FashionMetrics,
+} from "./fashion";
