@@ -68,8 +68,8 @@ function render(spec: Of<"dots">, doc: Document): Element {
     marginRight: layout.marginRight,
     marginTop,
     marginBottom,
-    x: { ...bandAxis(spec.cols, layout.xAxis, x), axis: "top" },
-    y: bandAxis(spec.rows, layout.yAxis, y),
+    x: { ...bandAxis(spec.cols, layout.xAxis, x, layout.width - 8), axis: "top" },
+    y: bandAxis(spec.rows, layout.yAxis, y, layout.height - marginTop),
     r: { type: "sqrt", domain: [0, Math.max(1e-9, ...spec.values.map(Math.abs))], range: [0, Math.max(2, cellSize / 2 - 1)] },
     marks: [
       Plot.frame({ stroke: "currentColor", strokeOpacity: 0.15 }),

@@ -9,7 +9,7 @@ import type { PlotLabels } from "../protocol";
 import type { ChartKind, Of } from "./kind";
 import { checkDomain, checkOptions, checkTicks, defined, labelsOf, nameOf, readMatrix, tagPlot } from "./spec";
 import { checkScheme, heatmapColor, inkOn, palette, type HeatmapColor } from "./color";
-import { FONT, MAX_WIDTH, extent, indexAxis, niceTicks, range, textWidth } from "./layout";
+import { FONT, MAX_WIDTH, clip, extent, indexAxis, niceTicks, range, textWidth } from "./layout";
 import { bandBox, rasterMark } from "./raster";
 import { formatNumber } from "./tips";
 import { el } from "../render/dom";
@@ -108,14 +108,15 @@ export function matrixLayout(spec: { rows: number; cols: number; xTicks?: string
 }
 
 /** Plot options of an index axis. */
-export function bandAxis(count: number, axis: ReturnType<typeof indexAxis>, label: string) {
+export function bandAxis(count: number, axis: ReturnType<typeof indexAxis>, label: string, room = Infinity) {
   return {
     type: "band" as const,
     domain: range(count),
     ticks: axis.ticks,
     tickFormat: axis.format,
     tickRotate: axis.rotate,
-    label,
+    // An axis label never runs past the chart: longer ones are cut with an ellipsis.
+    label: clip(label, Math.max(6, Math.floor(room / textWidth("m")))),
     labelOffset: axis.depth + 10,
     padding: 0,
   };
@@ -148,8 +149,8 @@ function render(spec: Of<"heatmap">, doc: Document): Element {
     marginRight: layout.marginRight,
     marginTop: layout.marginTop,
     marginBottom: layout.marginBottom,
-    x: bandAxis(spec.cols, layout.xAxis, xLabel),
-    y: bandAxis(spec.rows, layout.yAxis, yLabel),
+    x: bandAxis(spec.cols, layout.xAxis, xLabel, layout.width - 8),
+    y: bandAxis(spec.rows, layout.yAxis, yLabel, layout.height - layout.marginBottom),
     marks,
   });
   const note = spec.block

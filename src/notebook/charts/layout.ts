@@ -58,7 +58,8 @@ export function indexAxis(count: number, length: number, names: string[] | undef
   const line = FONT + 3;
   let rotate = 0;
   // Named ticks (tokens) are worth one per line of text; plain indices read better at round steps further apart.
-  let need = horizontal ? Math.max(widest + 6, names ? 0 : 36) : names ? line : 28;
+  const many = !names && count > 60;
+  let need = horizontal ? Math.max(widest + 6, many ? 36 : 0) : many ? 28 : line;
   if (horizontal && names && band < need && band >= line) {
     rotate = -90;
     need = line;
@@ -80,16 +81,24 @@ export function integerTicks(lo: number, hi: number, length: number, spacing = 4
   return ticks;
 }
 
-/** Up to about `count` round ticks (steps of 1, 2 or 5 times a power of ten) within [lo, hi]. */
+/** About `count` round ticks (steps of 1, 2, 2.5 or 5 times a power of ten) within [lo, hi], at least 3 when the span allows. */
 export function niceTicks(lo: number, hi: number, count = 4): number[] {
-  const raw = (hi - lo) / count;
+  const raw = (hi - lo) / Math.max(1, count);
   if (!(raw > 0)) return [lo];
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
-  const ticks: number[] = [];
-  // Rounded to the step's decimals so 0.30000000000000004 prints as 0.3.
-  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number(t.toFixed(decimals)));
+  let step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const ticksOf = (size: number) => {
+    // Rounded to the step's decimals so 0.30000000000000004 prints as 0.3.
+    const decimals = Math.max(0, 1 - Math.floor(Math.log10(size)));
+    const ticks: number[] = [];
+    for (let t = Math.ceil(lo / size) * size; t <= hi + size * 1e-9; t += size) ticks.push(Number(t.toFixed(decimals)));
+    return ticks;
+  };
+  let ticks = ticksOf(step);
+  while (ticks.length < 3 && step > raw / 8) {
+    step /= 2;
+    ticks = ticksOf(step);
+  }
   return ticks;
 }
 
