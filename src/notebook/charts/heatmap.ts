@@ -159,15 +159,24 @@ function render(spec: Of<"heatmap">, doc: Document): Element {
   return el(doc, "div", { class: "nb-plot-stack" }, [chart, colorLegend(color, doc, Math.min(260, layout.width)), note]);
 }
 
-/** Short text of a value inside a cell (the tooltip has the exact one). */
-function cellText(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(2)));
+/**
+ * The text of every cell, with one number of decimals for the whole matrix
+ * (2 significant digits of its largest magnitude), so 0.0001 next to 0.6
+ * reads "0" rather than a long "0.0001"; the tooltip has the exact value.
+ */
+function cellTexts(values: number[]): string[] {
+  const largest = Math.max(...values.map(Math.abs));
+  const decimals = largest === 0 ? 0 : Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(largest))));
+  return values.map((v) => {
+    const text = Number.isInteger(v) ? String(v) : String(Number(v.toFixed(decimals)));
+    return text === "-0" ? "0" : text;
+  });
 }
 
 /** The numbers inside the cells, when every one fits its cell (and there are few enough to read). */
 function cellLabels(spec: Of<"heatmap">, layout: ReturnType<typeof matrixLayout>, colors: ReturnType<typeof palette>): Plot.Markish | null {
   if (spec.values.length > 400) return null;
-  const texts = spec.values.map(cellText);
+  const texts = cellTexts(spec.values);
   const widest = Math.max(...texts.map((t) => textWidth(t)));
   if (widest + 4 > layout.cellWidth || FONT + 4 > layout.cellHeight) return null;
   const ink = (i: number) => inkOn(rgbAt(colors.bytes, colors.index(spec.values[i])));
