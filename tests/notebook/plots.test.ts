@@ -7,7 +7,7 @@ import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "../../src/notebook/plots";
 import { BYTE_THRESHOLD, NEGATIVE_DOT_COLOR, normaliseIntensities, renderPlot } from "../../src/notebook/render/plot";
-import { gridTipText, type GridTip } from "../../src/notebook/charts/tips";
+import { gridTipText, readPicture, type GridTip } from "../../src/notebook/charts/tips";
 import { decodePng, pngOfDataUrl, type DecodedPng } from "./png-decode";
 import type { PlotLabels, PlotSpec } from "../../src/notebook/protocol";
 import { tensor } from "../../src/lib/index";
@@ -24,12 +24,12 @@ function svgSize(chart: Element): { width: number; height: number } {
 }
 
 /** The chart's picture: its box in the SVG, its decoded pixels and its tooltip data. */
-function raster(chart: Element): { x: number; y: number; width: number; height: number; png: DecodedPng; grid: GridTip } {
+function raster(chart: Element): { x: number; y: number; width: number; height: number; png: DecodedPng; grid: GridTip; href: string } {
   const image = chart.querySelector("image.nb-raster");
   if (!image) throw new Error("no raster image");
   const n = (name: string) => Number(image.getAttribute(name));
   const png = decodePng(pngOfDataUrl(image.getAttribute("href")!));
-  return { x: n("x"), y: n("y"), width: n("width"), height: n("height"), png, grid: JSON.parse(image.getAttribute("data-grid")!) };
+  return { x: n("x"), y: n("y"), width: n("width"), height: n("height"), png, grid: JSON.parse(image.getAttribute("data-grid")!), href: image.getAttribute("href")! };
 }
 
 /** The RGB of pixel (x, y) of a decoded picture, as CSS writes it. */
@@ -98,6 +98,18 @@ describe("image: width and height size the chart, never the picture", () => {
     const chart = draw(image(tensor(Array.from({ length: 3 * 32 * 32 }, (_, i) => (i % 7) / 6), [3, 32, 32])));
     expect(chart.querySelectorAll("image")).toHaveLength(1);
     expect(chart.querySelectorAll("rect")).toHaveLength(0);
+  });
+
+  it("reads a large picture's values back from its PNG, to within 1/255 of its range", () => {
+    const values = Array.from({ length: 3 * 32 * 32 }, (_, i) => -2 + ((i * 37) % 101) / 25); // [-2, 2]: stretched
+    const picture = raster(draw(image(tensor(values, [3, 32, 32]))));
+    expect(picture.grid.values).toBeUndefined(); // not in the HTML: 3,072 values
+    const pixels = readPicture(picture.href)!;
+    expect(Buffer.from(pixels).equals(Buffer.from(picture.png.rgba))).toBe(true); // the page's reader agrees with zlib
+    const text = gridTipText(picture.grid, 5, 7, pixels)!;
+    const shown = text.replace(/^pixel \(5, 7\): /, "").split(", ").map((t) => Number(t.replace("≈", "")));
+    const exact = [0, 1, 2].map((c) => values[c * 1024 + 5 * 32 + 7]);
+    shown.forEach((v, c) => expect(Math.abs(v - exact[c])).toBeLessThanOrEqual(4 / 255 + 0.005));
   });
 });
 

@@ -56,8 +56,8 @@ function render(spec: Of<"bar">, doc: Document): Element {
     width,
     height: spec.height ?? 280 + (axis.rotate ? axis.depth - 20 : 0),
     marginLeft,
-    marginBottom: axis.depth + (spec.x ? 18 : 6),
-    x: { type: "band", domain: range(count), ticks: axis.ticks, tickFormat: axis.format, tickRotate: axis.rotate, label: spec.x ?? null, labelOffset: axis.depth + 4 },
+    marginBottom: axis.depth + (spec.x ? 24 : 6),
+    x: { type: "band", domain: range(count), ticks: axis.ticks, tickFormat: axis.format, tickRotate: axis.rotate, label: spec.x ?? null, labelOffset: axis.depth + 12 },
     y: { label: spec.y ?? "value", grid: true, ...(spec.yDomain ? { domain: spec.yDomain } : {}) },
     marks: [
       Plot.barY(data, { x: "i", y: "value", fill: "steelblue", title: (d: { i: number; value: number }) => `${spec.labels[d.i]}: ${formatNumber(d.value)}` }),

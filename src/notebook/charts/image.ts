@@ -115,12 +115,17 @@ function hwcToChw(values: number[], height: number, width: number): number[] {
  * - otherwise (negative values, or above 255): stretched from min to max.
  */
 export function normaliseIntensities(values: number[]): (v: number) => number {
+  const { offset, scale } = intensityRule(values);
+  return (v) => (v - offset) / scale;
+}
+
+/** The rule of `normaliseIntensities` as intensity = (v - offset) / scale. */
+export function intensityRule(values: number[]): { offset: number; scale: number } {
   const [lo, hi] = extent(values);
-  if (lo >= 0 && hi <= 1) return (v) => v;
-  if (lo >= 0 && hi <= BYTE_THRESHOLD) return (v) => v / hi;
-  if (lo >= 0 && hi <= 255) return (v) => v / 255;
-  const span = hi - lo || 1;
-  return (v) => (v - lo) / span;
+  if (lo >= 0 && hi <= 1) return { offset: 0, scale: 1 };
+  if (lo >= 0 && hi <= BYTE_THRESHOLD) return { offset: 0, scale: hi };
+  if (lo >= 0 && hi <= 255) return { offset: 0, scale: 255 };
+  return { offset: lo, scale: hi - lo || 1 };
 }
 
 /** The byte (0..255) of a raw value under `scale`. */
@@ -165,7 +170,7 @@ function render(spec: Of<"image">, doc: Document): Element {
   const marks: Plot.Markish[] = [
     rasterMark(
       { kind: "rgb", width: wide, height: high, data: rgbBytes(spec.values, spec.channels, high, wide) },
-      { kind: "pixel", rows: high, cols: wide, channels: spec.channels, values: spec.values },
+      { kind: "pixel", rows: high, cols: wide, channels: spec.channels, values: spec.values, bytes: intensityRule(spec.values) },
       (scales) => linearBox(scales, wide, high),
     ),
   ];

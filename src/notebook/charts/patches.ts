@@ -9,7 +9,7 @@ import type { ChartKind, Of } from "./kind";
 import { checkOptions, defined, labelsOf, readMatrix, tagPlot } from "./spec";
 import { MAX_WIDTH } from "./layout";
 import { linearBox, rasterMark } from "./raster";
-import { normaliseIntensities, pictureSize, toByte } from "./image";
+import { intensityRule, normaliseIntensities, pictureSize, toByte } from "./image";
 import { shapeText } from "../tensor-like";
 
 /** Most tiles drawn; more patches than this is a mistake (use a heatmap of the patch matrix). */
@@ -91,7 +91,7 @@ function render(spec: Of<"patches">, doc: Document): Element {
     marks: [
       rasterMark(
         { kind: "rgba", width: wide, height: high, data: rgba },
-        { kind: "patch", rows: high, cols: wide, channels: spec.channels, values: spec.values, patch: { size: p, gap, columns, count: spec.patches } },
+        { kind: "patch", rows: high, cols: wide, channels: spec.channels, values: spec.values, bytes: intensityRule(spec.values), patch: { size: p, gap, columns, count: spec.patches } },
         (scales) => linearBox(scales, wide, high),
       ),
     ],

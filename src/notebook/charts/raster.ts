@@ -5,7 +5,7 @@
  * few dozen elements instead of 262,144 rects, in the page and in the build.
  */
 import { encodePng, pngDataUrl, type PngPixels } from "./png";
-import { MAX_TIP_VALUES, type GridTip, type PointTips } from "./tips";
+import { MAX_PICTURE_TIP_VALUES, MAX_TIP_VALUES, type GridTip, type PointTips } from "./tips";
 
 /** Where the picture goes, in the chart's SVG coordinates. */
 export interface RasterBox {
@@ -59,7 +59,13 @@ export function rasterMark(pixels: PngPixels, tip: GridTip | null, place: (scale
     image.setAttribute("style", "image-rendering:pixelated");
     if (!tip) return image;
     // The tooltip's data: in the HTML when small enough, otherwise on the element only (a page render).
-    if (tip.values.length <= MAX_TIP_VALUES) image.setAttribute("data-grid", JSON.stringify({ ...tip, values: tip.values.map(compact) }));
+    const values = tip.values ?? [];
+    if (tip.bytes && values.length > MAX_PICTURE_TIP_VALUES) {
+      // A large picture: the page reads its values back from the PNG (to within 1/255 of its range).
+      image.setAttribute("data-grid", JSON.stringify({ ...tip, values: undefined }));
+    } else if (values.length <= MAX_TIP_VALUES) {
+      image.setAttribute("data-grid", JSON.stringify({ ...tip, values: values.map(compact) }));
+    }
     (image as unknown as { gridTip?: GridTip }).gridTip = tip;
     return image;
   };

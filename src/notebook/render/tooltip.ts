@@ -10,7 +10,7 @@
  * the invisible group of a line chart. Tippable charts are `svg.nb-tippable`
  * with `tabindex="0"`.
  */
-import { gridTipText, nearestPoint, type GridTip, type PointTips } from "../charts/tips";
+import { gridTipText, nearestPoint, readPicture, type GridTip, type PointTips } from "../charts/tips";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -28,6 +28,14 @@ let cursor: Cursor | undefined;
 let highlighted: Element | undefined;
 const grids = new WeakMap<Element, GridTip>();
 const pointLists = new WeakMap<Element, PointTips>();
+const pictures = new WeakMap<Element, Uint8Array | null>();
+
+/** The RGBA bytes of a raster whose HTML has no exact values (a large picture), read once. */
+function pixelsOf(image: Element, grid: GridTip): Uint8Array | undefined {
+  if (grid.values) return undefined;
+  if (!pictures.has(image)) pictures.set(image, readPicture(image.getAttribute("href") ?? ""));
+  return pictures.get(image) ?? undefined;
+}
 
 function tooltipElement(): HTMLElement {
   if (!tooltip?.isConnected) {
@@ -141,7 +149,7 @@ function showAtPointer(target: Element, svg: SVGSVGElement, x: number, y: number
     if (!grid || at.x < b.x || at.y < b.y || at.x >= b.x + b.width || at.y >= b.y + b.height) continue;
     const row = Math.floor(((at.y - b.y) / b.height) * grid.rows);
     const col = Math.floor(((at.x - b.x) / b.width) * grid.cols);
-    const text = gridTipText(grid, row, col);
+    const text = gridTipText(grid, row, col, pixelsOf(image, grid));
     if (text === null) break;
     markCell(svg, image, grid, row, col);
     show(text, x, y);
@@ -177,7 +185,7 @@ function showCursor(c: Cursor): void {
   if (image && grid) {
     c.row = Math.max(0, Math.min(grid.rows - 1, c.row));
     c.col = Math.max(0, Math.min(grid.cols - 1, c.col));
-    const text = gridTipText(grid, c.row, c.col);
+    const text = gridTipText(grid, c.row, c.col, pixelsOf(image, grid));
     const p = markCell(c.svg, image, grid, c.row, c.col);
     show(text ?? "(gap between patches)", p.x, p.y);
     return;
