@@ -111,8 +111,8 @@ export interface PlotLabels {
  * on the page with Observable Plot; one module per `mark` in `charts/`.
  */
 export type PlotSpec =
-  /** `block`/`source`: a matrix larger than the chart can show, averaged down in blocks of `block` cells from shape `source`. */
-  | ({ mark: "heatmap"; rows: number; cols: number; values: number[]; xTicks?: string[]; yTicks?: string[]; scheme?: string; domain?: [number, number]; diverging?: boolean; block?: [number, number]; source?: [number, number] } & PlotLabels)
+  /** `block`/`source`: a matrix larger than the chart can show, averaged down in blocks of `block` cells from shape `source`. `legend: false`: no colour bar (a `row` sharing one draws it once). */
+  | ({ mark: "heatmap"; rows: number; cols: number; values: number[]; xTicks?: string[]; yTicks?: string[]; scheme?: string; domain?: [number, number]; diverging?: boolean; block?: [number, number]; source?: [number, number]; legend?: boolean } & PlotLabels)
   | ({ mark: "dots"; rows: number; cols: number; values: number[]; xTicks?: string[]; yTicks?: string[] } & PlotLabels)
   /** `imageHeight`/`imageWidth` are the picture's pixels; `height`/`width` (from `PlotLabels`) size the chart, like every mark. `step`: a picture larger than the chart can show, sampled every `step` pixels from shape `source` ([H, W]). */
   | ({ mark: "image"; imageHeight: number; imageWidth: number; channels: 1 | 3; values: number[]; grid?: number; highlight?: number[]; step?: number; source?: [number, number] } & PlotLabels)

@@ -140,6 +140,13 @@ describe("comparable charts", () => {
     expect(shared.plots.map((p) => (p as { yDomain?: number[] }).yDomain)).toEqual([[0, 0.99], [0, 0.99]]);
   });
 
+  it("draws one colour bar for heatmaps that share it", () => {
+    const chart = draw(row(heatmap([[0, 0.1]]), heatmap([[0, 0.9]]), { share: "color" }));
+    // Two pictures of cells and one colour bar.
+    expect(chart.querySelectorAll("image.nb-raster")).toHaveLength(3);
+    expect(chart.querySelectorAll(".nb-plot-legend")).toHaveLength(1);
+  });
+
   it("keeps a domain the reader gave", () => {
     const shared = row(heatmap([[0, 0.1]], { domain: [0, 1] }), heatmap([[0, 0.5]]), heatmap([[0, 0.9]]), { share: "color" });
     expect(shared.plots.map((p) => (p as { domain?: number[] }).domain)).toEqual([[0, 1], [0, 0.9], [0, 0.9]]);

@@ -115,6 +115,8 @@ export function bandAxis(count: number, axis: ReturnType<typeof indexAxis>, labe
     ticks: axis.ticks,
     tickFormat: axis.format,
     tickRotate: axis.rotate,
+    // Labels alone mark the cells (a tick mark per label would double the elements of a dense chart).
+    tickSize: 0,
     // An axis label never runs past the chart: longer ones are cut with an ellipsis.
     label: clip(label, Math.max(6, Math.floor(room / textWidth("m")))),
     labelOffset: axis.depth + 10,
@@ -156,7 +158,8 @@ function render(spec: Of<"heatmap">, doc: Document): Element {
   const note = spec.block
     ? el(doc, "p", { class: "nb-plot-note", text: `Averaged down from ${shapeText(spec.source!)} to ${shapeText([spec.rows, spec.cols])}: each cell is the mean of a ${spec.block[0]} × ${spec.block[1]} block.` })
     : null;
-  return el(doc, "div", { class: "nb-plot-stack" }, [chart, colorLegend(color, doc, Math.min(260, layout.width)), note]);
+  const legend = spec.legend === false ? null : colorLegend(color, doc, Math.min(260, layout.width));
+  return el(doc, "div", { class: "nb-plot-stack" }, [chart, legend, note]);
 }
 
 /**
@@ -204,12 +207,13 @@ export function colorLegend(color: HeatmapColor, doc: Document, width = 260): El
   return Plot.plot({
     document: doc,
     width,
-    height: 46,
+    height: 38,
     marginTop: 4,
     marginLeft: 20,
     marginRight: 20,
-    marginBottom: 28,
-    x: { domain: [lo, hi], label: "value", ticks, tickFormat: formatNumber },
+    marginBottom: 20,
+    // No axis label: a colour bar under a heatmap reads as its values (and says so to screen readers).
+    x: { domain: [lo, hi], label: null, ticks, tickFormat: formatNumber },
     y: { axis: null, domain: [0, 1] },
     ariaLabel: `colour scale from ${formatNumber(lo)} to ${formatNumber(hi)}`,
     marks: [

@@ -8,6 +8,8 @@ import type { ChartKind, Of } from "./kind";
 import { checkOptions, labelsOf, tagPlot, defined } from "./spec";
 import { extent } from "./layout";
 import { el } from "../render/dom";
+import { colorLegend } from "./heatmap";
+import { heatmapColor } from "./color";
 import { describe } from "../tensor-like";
 
 /** Room for a row of charts inside a cell's output box, and the gap between them (see `.nb-plot-row`). */
@@ -60,14 +62,27 @@ function share(plots: PlotSpec[], scale: "color" | "y" | undefined): PlotSpec[] 
   return plots;
 }
 
+function sameColor(a: Of<"heatmap">, b: Of<"heatmap">): boolean {
+  const [ca, cb] = [heatmapColor(a), heatmapColor(b)];
+  return ca.scheme === cb.scheme && ca.domain[0] === cb.domain[0] && ca.domain[1] === cb.domain[1];
+}
+
 function render(spec: Of<"row">, doc: Document, draw: (spec: PlotSpec, doc: Document) => Element): Element {
   // Side by side they share the column; on a narrow screen the flex row wraps them.
   const width = Math.max(260, Math.floor((ROW_WIDTH - ROW_GAP * (spec.plots.length - 1)) / spec.plots.length));
   const fits = (plot: PlotSpec) => plot.width === undefined && plot.mark !== "row" && plot.mark !== "image" && plot.mark !== "patches";
-  const charts = spec.plots.map((plot) => draw(fits(plot) ? { ...plot, width } : plot, doc));
+  // Heatmaps that share one colour domain share one colour bar, drawn under the row.
+  const shared = spec.share === "color" ? spec.plots.filter((p): p is Of<"heatmap"> => p.mark === "heatmap" && !!p.domain) : [];
+  const oneLegend = shared.length > 1 && shared.every((p) => sameColor(p, shared[0]));
+  const charts = spec.plots.map((plot) => {
+    const sized = fits(plot) ? { ...plot, width } : plot;
+    return draw(oneLegend && shared.includes(plot as Of<"heatmap">) ? { ...(sized as Of<"heatmap">), legend: false } : sized, doc);
+  });
   const row = el(doc, "div", { class: "nb-plot-row" }, charts);
-  if (!spec.title) return row;
-  return el(doc, "figure", { class: "nb-plot-group" }, [el(doc, "figcaption", { text: spec.title }), row]);
+  const legend = oneLegend ? el(doc, "div", { class: "nb-plot-legend" }, [colorLegend(heatmapColor(shared[0]), doc)]) : null;
+  if (!spec.title && !legend) return row;
+  if (!spec.title) return el(doc, "div", { class: "nb-plot-group" }, [row, legend]);
+  return el(doc, "figure", { class: "nb-plot-group" }, [el(doc, "figcaption", { text: spec.title }), row, legend]);
 }
 
 export const rowKind: ChartKind<"row"> = {
