@@ -188,7 +188,7 @@ function render(spec: Of<"image">, doc: Document): Element {
     subtitle: spec.subtitle,
     ...size,
     marginLeft: 40,
-    x: { domain: [0, wide], label: spec.x ?? `x (${wide * step} px)`, ticks: integerTicks(0, wide, size.width - 60), tickFormat: (v: number) => String(v * step) },
+    x: { domain: [0, wide], label: spec.x ?? `x (${wide * step} px)`, ticks: integerTicks(0, wide, size.width - 60, 32), tickFormat: (v: number) => String(v * step) },
     y: { domain: [0, high], reverse: true, label: spec.y ?? `y (${high * step} px)`, ticks: integerTicks(0, high, size.height - 50, 24), tickFormat: (v: number) => String(v * step) },
     marks,
   });
