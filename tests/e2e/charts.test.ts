@@ -5,7 +5,7 @@
  * - no text label overlaps another one (bounding boxes of every <text>);
  * - at 390 px no page is wider than the phone (math, tables and wide charts
  *   scroll inside their own box);
- * - a page holds at most 5,000 elements after load;
+ * - the cells' outputs of a page hold at most 2,000 elements after load;
  * - exact values: hovering, tapping or focusing a chart shows its tooltip.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -87,10 +87,13 @@ describe("a phone 390 px wide", () => {
 });
 
 describe("page weight", () => {
-  it.each(pages)("/%s holds at most 5,000 elements after load", async (path) => {
+  // The page's budget is 5,000 elements (npm run report prints every page's count); math and
+  // highlighted code take their share, so the cells' outputs may use at most 2,000 of them.
+  it.each(pages)("/%s: the cells' outputs hold at most 2,000 elements after load", async (path) => {
     const page = await browser.context.newPage();
     await page.goto(siteUrl + path, { waitUntil: "networkidle" });
-    expect(await page.evaluate(() => document.getElementsByTagName("*").length)).toBeLessThanOrEqual(5000);
+    const inOutputs = await page.evaluate(() => [...document.querySelectorAll(".nb-outputs")].reduce((n, o) => n + o.getElementsByTagName("*").length, 0));
+    expect(inOutputs).toBeLessThanOrEqual(2000);
     await page.close();
   });
 });
