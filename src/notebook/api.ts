@@ -21,7 +21,7 @@ import { toValueView } from "./values";
 import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "./plots";
 
 export { bar, dots, graph, heatmap, image, line, patches, row, scatter };
-export type { HeatmapOptions, ImageOptions, PatchesOptions, LineSeries, ScatterPoint } from "./plots";
+export type { BarOptions, HeatmapOptions, ImageOptions, LineOptions, LineSeries, PatchesOptions, RowOptions, ScatterPoint } from "./plots";
 
 /**
  * Median wall-clock milliseconds of `run` over `repeats` calls, after one

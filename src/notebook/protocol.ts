@@ -118,15 +118,21 @@ export interface PlotLabels {
   height?: number;
 }
 
-/** A chart description built in the worker by the `notebook` helpers and drawn on the page with Observable Plot. */
+/**
+ * A chart description built in the worker by the `notebook` helpers and drawn
+ * on the page with Observable Plot; one module per `mark` in `charts/`.
+ */
 export type PlotSpec =
-  | ({ mark: "heatmap"; rows: number; cols: number; values: number[]; xTicks?: string[]; yTicks?: string[]; scheme?: string; domain?: [number, number]; diverging?: boolean } & PlotLabels)
+  /** `block`/`source`: a matrix larger than the chart can show, averaged down in blocks of `block` cells from shape `source`. `legend: false`: no colour bar (a `row` sharing one draws it once). */
+  | ({ mark: "heatmap"; rows: number; cols: number; values: number[]; xTicks?: string[]; yTicks?: string[]; scheme?: string; domain?: [number, number]; diverging?: boolean; block?: [number, number]; source?: [number, number]; legend?: boolean } & PlotLabels)
   | ({ mark: "dots"; rows: number; cols: number; values: number[]; xTicks?: string[]; yTicks?: string[] } & PlotLabels)
-  /** `imageHeight`/`imageWidth` are the picture's pixels; `height`/`width` (from `PlotLabels`) size the chart, like every mark. */
-  | ({ mark: "image"; imageHeight: number; imageWidth: number; channels: 1 | 3; values: number[]; grid?: number; highlight?: number[] } & PlotLabels)
+  /** `imageHeight`/`imageWidth` are the picture's pixels; `height`/`width` (from `PlotLabels`) size the chart, like every mark. `step`: a picture larger than the chart can show, sampled every `step` pixels from shape `source` ([H, W]). */
+  | ({ mark: "image"; imageHeight: number; imageWidth: number; channels: 1 | 3; values: number[]; grid?: number; highlight?: number[]; step?: number; source?: [number, number] } & PlotLabels)
   | ({ mark: "patches"; patches: number; channels: 1 | 3; patchSize: number; values: number[]; columns?: number } & PlotLabels)
-  | ({ mark: "line"; series: { name: string; x: number[]; y: number[] }[]; logY?: boolean } & PlotLabels)
-  | ({ mark: "bar"; labels: string[]; values: number[] } & PlotLabels)
+  /** `yDomain`: a fixed y range (e.g. shared by a `row`); `thinned`: series longer than the chart can show, averaged in buckets of this many points. */
+  | ({ mark: "line"; series: { name: string; x: number[]; y: number[] }[]; logY?: boolean; yDomain?: [number, number]; thinned?: number } & PlotLabels)
+  | ({ mark: "bar"; labels: string[]; values: number[]; yDomain?: [number, number] } & PlotLabels)
   | ({ mark: "scatter"; points: { x: number; y: number; label?: string; group?: string }[] } & PlotLabels)
   | ({ mark: "graph"; nodes: string[]; edges: { from: number; to: number; weight: number }[] } & PlotLabels)
-  | ({ mark: "row"; plots: PlotSpec[] } & PlotLabels);
+  /** `share`: the scale the charts of the row have in common (their colour or y domain), so they can be compared. */
+  | ({ mark: "row"; plots: PlotSpec[]; share?: "color" | "y" } & PlotLabels);

@@ -7,6 +7,8 @@ import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "../../src/notebook/plots";
 import { BYTE_THRESHOLD, NEGATIVE_DOT_COLOR, normaliseIntensities, renderPlot } from "../../src/notebook/render/plot";
+import { gridTipText, readPicture, type GridTip } from "../../src/notebook/charts/tips";
+import { decodePng, pngOfDataUrl, type DecodedPng } from "./png-decode";
 import type { PlotLabels, PlotSpec } from "../../src/notebook/protocol";
 import { tensor } from "../../src/lib/index";
 
@@ -21,17 +23,24 @@ function svgSize(chart: Element): { width: number; height: number } {
   return { width: Number(svg.getAttribute("width")), height: Number(svg.getAttribute("height")) };
 }
 
-/** The rect drawn for the element whose tooltip is `title`. */
-function rectTitled(chart: Element, title: string): { x: number; y: number; width: number; height: number; fill: string } {
-  const rect = [...chart.querySelectorAll("rect")].find((r) => r.querySelector("title")?.textContent === title);
-  if (!rect) throw new Error(`no rect titled "${title}"`);
-  const n = (name: string) => Number(rect.getAttribute(name));
-  return { x: n("x"), y: n("y"), width: n("width"), height: n("height"), fill: rect.getAttribute("fill") ?? "" };
+/** The chart's picture: its box in the SVG, its decoded pixels and its tooltip data. */
+function raster(chart: Element): { x: number; y: number; width: number; height: number; png: DecodedPng; grid: GridTip; href: string } {
+  const image = chart.querySelector("image.nb-raster");
+  if (!image) throw new Error("no raster image");
+  const n = (name: string) => Number(image.getAttribute(name));
+  const png = decodePng(pngOfDataUrl(image.getAttribute("href")!));
+  return { x: n("x"), y: n("y"), width: n("width"), height: n("height"), png, grid: JSON.parse(image.getAttribute("data-grid")!), href: image.getAttribute("href")! };
 }
 
-/** Square within the 1% that rounding the chart size to whole pixels allows. */
-function expectSquare(rect: { width: number; height: number }): void {
-  expect(Math.abs(rect.width / rect.height - 1)).toBeLessThan(0.01);
+/** The RGB of pixel (x, y) of a decoded picture, as CSS writes it. */
+function pixel(png: DecodedPng, x: number, y: number): string {
+  const at = (y * png.width + x) * 4;
+  return `rgb(${png.rgba[at]},${png.rgba[at + 1]},${png.rgba[at + 2]})`;
+}
+
+/** Pixels of the picture drawn square within the 1% that rounding the chart size to whole pixels allows. */
+function expectSquarePixels(r: ReturnType<typeof raster>): void {
+  expect(Math.abs(r.width / r.png.width / (r.height / r.png.height) - 1)).toBeLessThan(0.01);
 }
 
 /** A tall gray picture [8, 4]: 8 rows of 4 pixels, values in [0, 1]. */
@@ -68,21 +77,39 @@ describe("image: width and height size the chart, never the picture", () => {
     expect(spec).toMatchObject({ mark: "image", imageHeight: 8, imageWidth: 4, width: 300 });
     const chart = draw(spec);
     expect(svgSize(chart).width).toBe(300);
-    expect(chart.querySelectorAll("rect title")).toHaveLength(8 * 4);
-    // The bottom-right pixel is still there and still square.
-    const corner = rectTitled(chart, "pixel (7, 3): 1");
-    expectSquare(corner);
+    const picture = raster(chart);
+    expect([picture.png.width, picture.png.height]).toEqual([4, 8]);
+    expectSquarePixels(picture);
+    // The bottom-right pixel is still there, with its exact value in the tooltip.
+    expect(gridTipText(picture.grid, 7, 3)).toBe("pixel (7, 3): 1");
   });
 
   it("follows the picture's aspect ratio from a given height alone", () => {
     const chart = draw(image(tall, { height: 250 }));
     expect(svgSize(chart).height).toBe(250);
-    const pixel = rectTitled(chart, "pixel (0, 0): 0");
-    expectSquare(pixel);
+    expectSquarePixels(raster(chart));
   });
 
   it("uses both sizes when both are given", () => {
     expect(svgSize(draw(image(tall, { width: 200, height: 180 })))).toEqual({ width: 200, height: 180 });
+  });
+
+  it("draws a 32 x 32 RGB picture as one element", () => {
+    const chart = draw(image(tensor(Array.from({ length: 3 * 32 * 32 }, (_, i) => (i % 7) / 6), [3, 32, 32])));
+    expect(chart.querySelectorAll("image")).toHaveLength(1);
+    expect(chart.querySelectorAll("rect")).toHaveLength(0);
+  });
+
+  it("reads a large picture's values back from its PNG, to within 1/255 of its range", () => {
+    const values = Array.from({ length: 3 * 32 * 32 }, (_, i) => -2 + ((i * 37) % 101) / 25); // [-2, 2]: stretched
+    const picture = raster(draw(image(tensor(values, [3, 32, 32]))));
+    expect(picture.grid.values).toBeUndefined(); // not in the HTML: 3,072 values
+    const pixels = readPicture(picture.href)!;
+    expect(Buffer.from(pixels).equals(Buffer.from(picture.png.rgba))).toBe(true); // the page's reader agrees with zlib
+    const text = gridTipText(picture.grid, 5, 7, pixels)!;
+    const shown = text.replace(/^pixel \(5, 7\): /, "").split(", ").map((t) => Number(t.replace("≈", "")));
+    const exact = [0, 1, 2].map((c) => values[c * 1024 + 5 * 32 + 7]);
+    shown.forEach((v, c) => expect(Math.abs(v - exact[c])).toBeLessThanOrEqual(4 / 255 + 0.005));
   });
 });
 
@@ -93,18 +120,22 @@ describe("patches: columns lays out the tiles, width and height size the chart",
   it("puts `columns` tiles per row in a chart of the given width", () => {
     const chart = draw(patches(rows, { patchSize: 2, channels: 1, columns: 4, width: 400 }));
     expect(svgSize(chart).width).toBe(400);
-    const first = rectTitled(chart, "patch 0, pixel (0, 0)");
-    const fifth = rectTitled(chart, "patch 4, pixel (0, 0)");
-    expect(fifth.x).toBeCloseTo(first.x, 6);
-    expect(fifth.y).toBeGreaterThan(first.y);
-    expectSquare(first);
+    const picture = raster(chart);
+    // Tiles of 2 px with 1 px gaps: 4 columns are 11 px wide, 2 rows 5 px high.
+    expect([picture.png.width, picture.png.height]).toEqual([11, 5]);
+    expectSquarePixels(picture);
+    // Patch 4 starts the second row of tiles: left edge, below the first row and its gap.
+    expect(gridTipText(picture.grid, 3, 0)).toBe("patch 4, pixel (0, 0): 0.5714");
+    expect(pixel(picture.png, 0, 3)).toBe(`rgb(${Math.round((4 / 7) * 255)},${Math.round((4 / 7) * 255)},${Math.round((4 / 7) * 255)})`);
+    // The gap between tiles is transparent and has no tooltip.
+    expect(picture.png.rgba[(0 * 11 + 2) * 4 + 3]).toBe(0);
+    expect(gridTipText(picture.grid, 0, 2)).toBeNull();
   });
 
   it("keeps pixels square from a given height alone", () => {
     const chart = draw(patches(rows, { patchSize: 2, channels: 1, columns: 2, height: 300 }));
     expect(svgSize(chart).height).toBe(300);
-    const pixel = rectTitled(chart, "patch 7, pixel (1, 1)");
-    expectSquare(pixel);
+    expectSquarePixels(raster(chart));
   });
 });
 
@@ -132,16 +163,16 @@ describe("normaliseIntensities: how image values become intensities", () => {
   });
 
   it("draws the brightest pixel of an image in [0, 3] white", () => {
-    const chart = draw(image(tensor([[0, 1.5, 3]])));
-    expect(rectTitled(chart, "pixel (0, 2): 3").fill).toBe("rgb(255,255,255)");
-    expect(rectTitled(chart, "pixel (0, 0): 0").fill).toBe("rgb(0,0,0)");
+    const { png } = raster(draw(image(tensor([[0, 1.5, 3]]))));
+    expect(pixel(png, 2, 0)).toBe("rgb(255,255,255)");
+    expect(pixel(png, 0, 0)).toBe("rgb(0,0,0)");
   });
 });
 
 describe("dots: area encodes |value|, colour encodes the sign", () => {
   /** Radius and fill of the dot whose tooltip ends with `: value`. */
   function dot(chart: Element, value: string): { r: number; fill: string | null } {
-    const circle = [...chart.querySelectorAll("circle")].find((c) => c.querySelector("title")?.textContent?.endsWith(`: ${value}`));
+    const circle = [...chart.querySelectorAll("circle")].find((c) => c.getAttribute("data-tip")?.endsWith(`: ${value}`));
     if (!circle) throw new Error(`no dot for ${value}`);
     return { r: Number(circle.getAttribute("r")), fill: circle.getAttribute("fill") };
   }

@@ -21,7 +21,11 @@ function random(seed: number): () => number {
   };
 }
 
-/** Rounds long decimals and renumbers generated ids, as Observable Plot's snapshot tests do. */
+/**
+ * Rounds long decimals and renumbers generated ids, as Observable Plot's
+ * snapshot tests do. A raster's PNG stays in the file as its base64 bytes:
+ * the same seeded tensor must give the same picture, byte for byte.
+ */
 function normalise(html: string): string {
   const ids = new Map<string, string>();
   return html
@@ -47,6 +51,7 @@ const rgb = tensor(Array.from({ length: 3 }, (_, c) => Array.from({ length: 8 },
 const plots = {
   heatmap: heatmap(weights, { title: "attention weights [4, 4]", x: "key", y: "query", xTicks: tokens, yTicks: tokens, domain: [0, 1] }),
   "heatmap-diverging": heatmap([[-1, 0.5], [0.25, 2]], { title: "gradient [2, 2]", diverging: true }),
+  "heatmap-averaged": heatmap(tensor(Array.from({ length: 40 * 1030 }, () => rand() - 0.5), [40, 1030]), { title: "wide {shape}" }),
   dots: dots(weights, { title: "who attends to whom", xTicks: tokens, yTicks: tokens }),
   image: image(rgb, { grid: 4, highlight: [3], title: "image [3, 8, 8] in 4 x 4 patches" }),
   patches: patches(tensor(Array.from({ length: 4 }, (_, k) => Array.from({ length: 3 * 4 * 4 }, (_, i) => ((k + i) % 7) / 6))), { patchSize: 4, channels: 3, title: "patches [4, 48]" }),
@@ -55,6 +60,7 @@ const plots = {
   scatter: scatter([[0, 1], [1, 0.5], [0.3, 0.2]], { labels: ["a", "b", "c"], title: "embeddings [3, 2]" }),
   graph: graph(weights, { labels: tokens, threshold: 0.2, title: "attention as a graph" }),
   row: row(heatmap([[1, 0], [0, 1]], { title: "identity [2, 2]" }), bar(["x", "y"], [1, 2], { title: "two bars" })),
+  "row-shared": row(bar(tokens, [0.25, 0.25, 0.25, 0.25], { title: "flat" }), bar(tokens, [0.97, 0.01, 0.01, 0.01], { title: "peaked" }), { share: "y", title: "temperatures" }),
 };
 
 describe("renderOutput: one snapshot per plot mark", () => {
