@@ -40,9 +40,15 @@ async function editorTookOver(page: Page, cellId: string): Promise<void> {
 
 /** Clicks just right of the end of the code's first line (the caret goes to the end of that line). */
 async function clickEndOfFirstLine(page: Page, cellId: string): Promise<void> {
+  await page.locator(`#cell-${cellId} .nb-code`).scrollIntoViewIfNeeded();
   const box = (await page.locator(`#cell-${cellId} .nb-code .line`).first().boundingBox())!;
   const code = (await page.locator(`#cell-${cellId} .nb-code`).boundingBox())!;
   await page.mouse.click(Math.min(code.x + code.width - 8, box.x + box.width + 40), box.y + box.height / 2);
+}
+
+/** Errors the page reported (requests the browser itself gave up, such as fonts no longer needed, do not count). */
+function errors(problems: string[]): string[] {
+  return problems.filter((p) => !p.includes("net::ERR_ABORTED"));
 }
 
 /** Holds back every script requested from now on by `ms` (the editor module and what it imports). */
@@ -63,7 +69,7 @@ describe("every key lands", () => {
     const [first, ...rest] = original.split("\n");
     await expect.poll(() => codeOf(page, "weights")).toBe([first + TYPED, ...rest].join("\n"));
     expect(await page.locator("#cell-weights .cm-content").innerText()).toContain(first + TYPED);
-    expect(problems).toEqual([]);
+    expect(errors(problems)).toEqual([]);
     await page.close();
   });
 
@@ -114,7 +120,7 @@ describe("every key lands", () => {
     // Typing goes on in the editor, after what was typed before it arrived.
     await page.keyboard.type(" ok");
     await expect.poll(() => codeOf(page, "weights")).toBe(["// first line replaced ok", ...rest].join("\n"));
-    expect(problems).toEqual([]);
+    expect(errors(problems)).toEqual([]);
     await page.close();
   });
 

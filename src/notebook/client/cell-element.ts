@@ -250,7 +250,7 @@ export class NotebookCell extends HTMLElement {
     host.className = "nb-editor";
     surface.replaceWith(host);
     this.surface = null;
-    const hint = this.querySelector(".nb-editor-hint");
+    const hint = this.querySelector(".nb-editor-keys");
     this.editor = module.mountEditor(host, {
       code: text,
       base: this.surfaceBase,

@@ -141,9 +141,11 @@ function docOption(entry: DocEntry, label: string, boost: number): Completion {
 function completeImport(context: CompletionContext, node: SyntaxNode, declaration: SyntaxNode): CompletionResult | null {
   const { state, pos } = context;
   if (node.name === "String") {
+    const quoted = state.sliceDoc(node.from, node.to);
+    const closed = quoted.length > 1 && quoted.endsWith(quoted[0]);
     return {
       from: node.from + 1,
-      to: Math.max(node.from + 1, node.to - 1),
+      to: closed ? node.to - 1 : node.to,
       options: (["transformer", "notebook"] as const).map((label) => ({
         label,
         type: "namespace",
