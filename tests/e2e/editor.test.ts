@@ -19,6 +19,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** How long a poll may wait: generous, the machine running the tests may be busy. */
+const WAIT = { timeout: 20_000 };
+
 /** 20 characters without brackets or quotes (the editor closes those; the first view does not). */
 const TYPED = " // abcdefghijklmnop";
 
@@ -35,7 +38,7 @@ function originalOf(page: Page, cellId: string): Promise<string> {
 async function editorTookOver(page: Page, cellId: string): Promise<void> {
   const content = page.locator(`#cell-${cellId} .cm-content`);
   await content.waitFor({ timeout: 30_000 });
-  await expect.poll(() => content.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+  await expect.poll(() => content.evaluate((el) => el.contains(document.activeElement)), WAIT).toBe(true);
 }
 
 /** Clicks just right of the end of the code's first line (the caret goes to the end of that line). */
@@ -67,7 +70,7 @@ describe("every key lands", () => {
     await page.keyboard.type(TYPED);
     await editorTookOver(page, "weights");
     const [first, ...rest] = original.split("\n");
-    await expect.poll(() => codeOf(page, "weights")).toBe([first + TYPED, ...rest].join("\n"));
+    await expect.poll(() => codeOf(page, "weights"), WAIT).toBe([first + TYPED, ...rest].join("\n"));
     expect(await page.locator("#cell-weights .cm-content").innerText()).toContain(first + TYPED);
     expect(errors(problems)).toEqual([]);
     await page.close();
@@ -79,7 +82,7 @@ describe("every key lands", () => {
     await page.keyboard.press("ControlOrMeta+A");
     await page.keyboard.type("const weights = 7;");
     await editorTookOver(page, "weights");
-    await expect.poll(() => codeOf(page, "weights")).toBe("const weights = 7;");
+    await expect.poll(() => codeOf(page, "weights"), WAIT).toBe("const weights = 7;");
     await page.close();
   });
 
@@ -91,7 +94,7 @@ describe("every key lands", () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Code of cell weights");
     await page.keyboard.type("xyz");
     await editorTookOver(page, "weights");
-    await expect.poll(() => codeOf(page, "weights")).toBe("xyz" + original);
+    await expect.poll(() => codeOf(page, "weights"), WAIT).toBe("xyz" + original);
 
     // The editor is loaded now; the next cell's code still keeps its first key.
     const draw = await originalOf(page, "draw");
@@ -99,7 +102,7 @@ describe("every key lands", () => {
     await page.keyboard.press("Tab");
     await page.keyboard.type("abc");
     await editorTookOver(page, "draw");
-    await expect.poll(() => codeOf(page, "draw")).toBe("abc" + draw);
+    await expect.poll(() => codeOf(page, "draw"), WAIT).toBe("abc" + draw);
     await page.close();
   });
 
@@ -109,17 +112,17 @@ describe("every key lands", () => {
     const original = await originalOf(page, "weights");
     await clickEndOfFirstLine(page, "weights");
     await page.keyboard.type(TYPED);
-    await expect.poll(() => page.locator("#cell-weights").getAttribute("data-editor-loading")).toBe("");
+    await expect.poll(() => page.locator("#cell-weights").getAttribute("data-editor-loading"), WAIT).toBe("");
     expect(await page.locator("#cell-weights .nb-editor-loading").innerText()).toMatch(/Loading the editor/);
     await page.keyboard.press("Shift+Home");
     await page.keyboard.type("// first line replaced");
     await editorTookOver(page, "weights");
     const [, ...rest] = original.split("\n");
-    await expect.poll(() => codeOf(page, "weights")).toBe(["// first line replaced", ...rest].join("\n"));
+    await expect.poll(() => codeOf(page, "weights"), WAIT).toBe(["// first line replaced", ...rest].join("\n"));
     expect(await page.locator("#cell-weights").getAttribute("data-editor-loading")).toBeNull();
     // Typing goes on in the editor, after what was typed before it arrived.
     await page.keyboard.type(" ok");
-    await expect.poll(() => codeOf(page, "weights")).toBe(["// first line replaced ok", ...rest].join("\n"));
+    await expect.poll(() => codeOf(page, "weights"), WAIT).toBe(["// first line replaced ok", ...rest].join("\n"));
     expect(errors(problems)).toEqual([]);
     await page.close();
   });
@@ -160,14 +163,14 @@ describe("the library's documentation at the cursor", () => {
     const option = list.getByRole("option").filter({ hasText: /^softmax/ }).first();
     expect(await option.innerText()).toMatch(/softmax\s*\(x: Tensor, axis = -1\) → Tensor/);
     // The info panel beside the list shows the first sentence of its TSDoc.
-    await expect.poll(() => page.locator(".cm-completionInfo").innerText()).toMatch(/along axis/);
+    await expect.poll(() => page.locator(".cm-completionInfo").innerText(), WAIT).toMatch(/along axis/);
     // Choosing it completes the name; a library name not yet imported gets imported too.
     await page.keyboard.press("ControlOrMeta+A");
     await page.keyboard.insertText("const m = ");
     await page.keyboard.type("causalMa");
     await list.getByRole("option").filter({ hasText: /^causalMask/ }).first().waitFor();
     await page.keyboard.press("Enter");
-    await expect.poll(() => codeOf(page, "weights")).toBe('import { causalMask } from "transformer";\nconst m = causalMask');
+    await expect.poll(() => codeOf(page, "weights"), WAIT).toBe('import { causalMask } from "transformer";\nconst m = causalMask');
     await page.close();
   });
 
@@ -192,7 +195,7 @@ describe("the library's documentation at the cursor", () => {
     await help.waitFor({ timeout: 15_000 });
     expect(await help.locator(".nb-signature-active").innerText()).toBe("x: Tensor");
     await page.keyboard.type(", ");
-    await expect.poll(() => help.locator(".nb-signature-active").innerText()).toBe("axis: number = -1");
+    await expect.poll(() => help.locator(".nb-signature-active").innerText(), WAIT).toBe("axis: number = -1");
     await page.close();
   });
 
