@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { chapterSidebar } from "./src/integrations/chapter-sidebar.ts";
 import { remarkCells } from "./src/integrations/remark-cells.ts";
 import { siteBuildContext, summaryLine } from "./src/notebook/build/context.ts";
+import { docsIndexPlugin } from "./scripts/docs-index.ts";
 
 const docsDir = fileURLToPath(new URL("./src/content/docs/", import.meta.url));
 const publicDir = fileURLToPath(new URL("./public/", import.meta.url));
@@ -65,5 +66,7 @@ export default defineConfig({
       },
     },
     worker: { format: "es" },
+    // The editor's documentation index, read from the library's TSDoc on every build.
+    plugins: [docsIndexPlugin()],
   },
 });

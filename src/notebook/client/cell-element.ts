@@ -9,6 +9,7 @@ import { DEFAULT_TIMEOUT_MS } from "../cells";
 import type { EditorHandle } from "./editor";
 import { EditStore, editFromStorageEvent } from "./persistence";
 import { OutputArea } from "./outputs";
+import { insertText, makeEditable, surfaceState, surfaceText } from "./editor-surface";
 
 /** Detail of the `nb-run` and `nb-stop` events a cell dispatches. */
 export interface CellEventDetail {
@@ -17,11 +18,42 @@ export interface CellEventDetail {
 
 const store = EditStore.fromWindow();
 
+type EditorModule = typeof import("./editor");
+let editorModule: Promise<EditorModule> | undefined;
+/** Set once the editor module has arrived, so a cell can take over in the same task as an input. */
+let loadedEditor: EditorModule | undefined;
+
+/** Starts fetching the editor (once; again after a failure). */
+function loadEditor(): Promise<EditorModule> {
+  editorModule ??= import("./editor").then(
+    (module) => (loadedEditor = module),
+    (error: unknown) => {
+      editorModule = undefined;
+      throw error;
+    },
+  );
+  return editorModule;
+}
+
+/** How long the editor may take to arrive before a cell says it is loading. */
+const LOADING_SIGN_MS = 150;
+
 /** The custom element behind `src/components/Cell.astro`. */
 export class NotebookCell extends HTMLElement {
   private editor: EditorHandle | undefined;
-  private editorLoading: Promise<EditorHandle> | undefined;
   private code = "";
+  /** The pre-rendered code, editable until the editor takes over (null afterwards, or for read-only cells). */
+  private surface: HTMLElement | null = null;
+  /** Its markup as shipped, for Reset before the editor has taken over. */
+  private surfaceHtml = "";
+  /** The code when the reader started typing into the surface (one undo in the editor returns to it). */
+  private surfaceBase = "";
+  /** The reader is editing (clicked or typed): take over as soon as the editor is there. */
+  private wantsEditor = false;
+  private composing = false;
+  private pointerDown = false;
+  /** Escape was the last key: the next Tab leaves, as in the editor. */
+  private escaped = false;
   private outputs!: OutputArea;
   /** Why the notice is showing: a "restored" note goes away on the next run, warnings stay. */
   private noticeKind: "restored" | "warning" | "" = "";
@@ -60,21 +92,13 @@ export class NotebookCell extends HTMLElement {
     this.el(".nb-run").addEventListener("click", () => this.requestRun());
     this.el(".nb-stop").addEventListener("click", () => this.emit("nb-stop"));
     this.el(".nb-reset").addEventListener("click", () => this.reset());
-    const codeView = this.querySelector<HTMLElement>(".nb-code[data-editable]");
-    if (codeView) {
-      const startEditing = (at?: { x: number; y: number }) => void this.openEditor(true, at);
-      codeView.addEventListener("click", (event) => startEditing({ x: event.clientX, y: event.clientY }));
-      codeView.addEventListener("keydown", (event) => {
-        if (event.key === "Enter" && event.shiftKey) {
-          event.preventDefault();
-          this.requestRun();
-        } else if (event.key === "Enter" || event.key.length === 1) {
-          event.preventDefault();
-          startEditing();
-        }
-      });
+    this.surface = this.querySelector<HTMLElement>(".nb-code[data-editable]");
+    if (this.surface) {
+      this.surfaceHtml = this.surface.innerHTML;
+      this.setUpSurface(this.surface);
     }
     this.restoreEdit();
+    this.surfaceBase = this.code;
   }
 
   /** Asks the notebook to run this cell (Run button, Shift+Enter). */
@@ -97,9 +121,10 @@ export class NotebookCell extends HTMLElement {
 
   /** Replaces the code (Use this solution), saves it as an edit and puts the cursor in the editor. */
   async useCode(code: string): Promise<void> {
-    const editor = await this.openEditor(true);
+    const editor = await this.openEditor();
     editor.setCode(code);
     this.codeChanged(code);
+    editor.focus();
   }
 
   /** Puts the original code back and forgets the saved edit. */
@@ -107,6 +132,7 @@ export class NotebookCell extends HTMLElement {
     this.code = this.originalCode;
     this.editor?.setCode(this.originalCode);
     if (!this.editor) this.showStaticCode(undefined);
+    this.surfaceBase = this.originalCode;
     const result = store.clear(this.editKey());
     this.updateEditedMark();
     this.markOutputStale();
@@ -154,25 +180,125 @@ export class NotebookCell extends HTMLElement {
 
   // --- Editing ---
 
-  /** Replaces the highlighted code with the editor (loading CodeMirror the first time); `at` places the cursor. */
-  private async openEditor(focus: boolean, at?: { x: number; y: number }): Promise<EditorHandle> {
-    this.editorLoading ??= (async () => {
-      const { mountEditor } = await import("./editor");
-      const view = this.querySelector<HTMLElement>(".nb-code")!;
-      const host = document.createElement("div");
-      host.className = "nb-editor";
-      view.replaceWith(host);
-      this.editor = mountEditor(host, {
-        code: this.code,
-        label: `Code of cell ${this.cellId}`,
-        onChange: (code) => this.codeChanged(code),
-        onRun: () => this.requestRun(),
-      });
-      return this.editor;
-    })();
-    const editor = await this.editorLoading;
-    if (focus) editor.focus(at);
-    return editor;
+  /**
+   * The surface takes keys from the start (see editor-surface.ts); meanwhile
+   * the editor is fetched when the pointer or the focus heads for the code,
+   * and takes over once the reader clicks or types.
+   */
+  private setUpSurface(surface: HTMLElement): void {
+    makeEditable(surface);
+    const prefetch = () => void loadEditor().catch(() => undefined);
+    surface.addEventListener("pointerenter", prefetch, { once: true });
+    surface.addEventListener("focus", prefetch);
+    const pointerUp = () => {
+      this.pointerDown = false;
+      this.takeOverIfReady();
+    };
+    surface.addEventListener("pointerdown", () => {
+      this.pointerDown = true;
+      // The pointer may be released outside the code (a drag selection): listen on the document.
+      document.addEventListener("pointerup", pointerUp, { once: true });
+      document.addEventListener("pointercancel", pointerUp, { once: true });
+      this.startEditing();
+    });
+    // A tap focuses the code after its pointerup: take over on the click that follows.
+    surface.addEventListener("click", () => this.takeOverIfReady());
+    surface.addEventListener("compositionstart", () => (this.composing = true));
+    surface.addEventListener("compositionend", () => {
+      this.composing = false;
+      this.takeOverIfReady();
+    });
+    surface.addEventListener("input", () => {
+      this.code = surfaceText(surface);
+      this.codeChanged(this.code);
+      this.startEditing();
+    });
+    surface.addEventListener("keydown", (event) => {
+      const escaped = this.escaped;
+      this.escaped = event.key === "Escape";
+      if (event.key === "Enter" && (event.shiftKey || event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        this.requestRun();
+      } else if (event.key === "Tab" && !event.shiftKey && this.wantsEditor && !escaped) {
+        // Once the reader is editing, Tab indents as it will in the editor; Escape then Tab leaves.
+        event.preventDefault();
+        insertText("  ");
+      }
+    });
+  }
+
+  /** The reader clicked or typed into the code: the editor takes over as soon as it is there. */
+  private startEditing(): void {
+    if (this.wantsEditor) return this.takeOverIfReady();
+    this.wantsEditor = true;
+    if (loadedEditor) return this.takeOverIfReady();
+    const status = this.querySelector(".nb-editor-loading");
+    const showLoading = (loading: boolean) => {
+      this.toggleAttribute("data-editor-loading", loading);
+      if (status) status.textContent = loading ? "Loading the editor… keep typing, nothing is lost." : "";
+    };
+    const sign = window.setTimeout(() => showLoading(true), LOADING_SIGN_MS);
+    loadEditor().then(
+      () => {
+        window.clearTimeout(sign);
+        showLoading(false);
+        this.takeOverIfReady();
+      },
+      () => {
+        window.clearTimeout(sign);
+        showLoading(false);
+        this.wantsEditor = false;
+        this.notice("The editor could not be loaded (is the connection down?). You can keep editing the code here and run it; click the code again to retry.");
+      },
+    );
+  }
+
+  /** Hands the surface to the editor if the reader is at it and not mid-gesture (a drag, an IME composition). */
+  private takeOverIfReady(): void {
+    const surface = this.surface;
+    if (!surface || !loadedEditor || !this.wantsEditor || this.composing || this.pointerDown) return;
+    if (document.activeElement !== surface) return;
+    this.takeOver(loadedEditor, true);
+  }
+
+  /** Replaces the surface with the editor, keeping its text, selection and focus. */
+  private takeOver(module: EditorModule, focus: boolean): EditorHandle {
+    const surface = this.surface!;
+    const { text, selection } = surfaceState(surface);
+    const host = document.createElement("div");
+    host.className = "nb-editor";
+    surface.replaceWith(host);
+    this.surface = null;
+    const hint = this.querySelector(".nb-editor-keys");
+    this.editor = module.mountEditor(host, {
+      code: text,
+      base: this.surfaceBase,
+      selection: selection ?? undefined,
+      label: `Code of cell ${this.cellId}`,
+      hintId: hint?.id || undefined,
+      onChange: (code) => this.codeChanged(code),
+      onRun: () => this.requestRun(),
+      neighbours: () => this.neighbours(),
+    });
+    if (text !== this.code) this.codeChanged(text);
+    if (focus) this.editor.focus();
+    return this.editor;
+  }
+
+  /** The editor, loading it and taking over the surface if needed (Use this solution). */
+  private async openEditor(): Promise<EditorHandle> {
+    if (this.editor) return this.editor;
+    const module = await loadEditor();
+    return this.editor ?? this.takeOver(module, false);
+  }
+
+  /** The other cells of this chapter, split at this one, with their current code. */
+  private neighbours(): { above: { id: string; code: string }[]; below: { id: string; code: string }[] } {
+    const root = this.closest("nb-notebook") ?? document;
+    const cells = [...root.querySelectorAll<NotebookCell>("nb-cell")];
+    const at = cells.indexOf(this);
+    const view = (cell: NotebookCell) => ({ id: cell.cellId, code: cell.currentCode });
+    return { above: cells.slice(0, Math.max(0, at)).map(view), below: cells.slice(at + 1).map(view) };
   }
 
   private codeChanged(code: string): void {
@@ -231,22 +357,18 @@ export class NotebookCell extends HTMLElement {
     this.notice("");
   }
 
-  /** Shows `code` as plain text in the not-yet-edited view (`undefined`: the original highlighted code). */
+  /** Shows `code` as plain text in the not-yet-edited surface (`undefined`: the original highlighted code). */
   private showStaticCode(code: string | undefined): void {
-    const view = this.querySelector<HTMLElement>(".nb-code");
-    if (!view) return;
+    const surface = this.surface;
+    if (!surface) return;
     if (code === undefined) {
-      const original = view.querySelector(".nb-plain");
-      if (original) view.querySelector("pre.shiki")?.removeAttribute("hidden");
-      original?.remove();
+      surface.innerHTML = this.surfaceHtml;
       return;
     }
     const pre = document.createElement("pre");
     pre.className = "nb-plain";
     pre.textContent = code;
-    view.querySelector("pre.shiki")?.setAttribute("hidden", "");
-    view.querySelector(".nb-plain")?.remove();
-    view.append(pre);
+    surface.replaceChildren(pre);
   }
 
   private updateEditedMark(): void {
