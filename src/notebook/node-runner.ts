@@ -178,7 +178,7 @@ function runPass(
 }
 
 /** A `worker_threads` Worker running node-worker.ts, adapted to the host's `WorkerLike` (`thread`: the Worker itself, for the clock). */
-function startNodeWorker(options: NodeRunOptions): { like: WorkerLike; thread: Worker } {
+export function startNodeWorker(options: NodeRunOptions): { like: WorkerLike; thread: Worker } {
   const worker = new Worker(BOOT, {
     workerData: { entry: ENTRY, libraryEntry: options.libraryEntry ?? LIBRARY, publicDir: options.publicDir },
     stdout: false,

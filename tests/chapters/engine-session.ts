@@ -8,35 +8,51 @@
  * limit ends the session with an error that names the chapter, the cell and
  * its MDX line, since a test cannot recover a worker stuck in a loop.
  */
-import { Worker } from "node:worker_threads";
-import { fileURLToPath } from "node:url";
+import type { Worker } from "node:worker_threads";
 import type { CellDefinition } from "../../src/notebook/cells";
-import type { CellResult } from "../../src/notebook/node-runner";
+import { startNodeWorker, type CellResult } from "../../src/notebook/node-runner";
 import type { Output, PageToWorker, WorkerToPage } from "../../src/notebook/protocol";
+import { DEFAULT_TIMEOUT_MS, WorkerHost } from "../../src/notebook/host";
 import { createCpuClock } from "../../src/notebook/build/cpu-clock";
 import { WORKER_LIBRARY } from "../../src/notebook/build/prerender";
 
-const BOOT = fileURLToPath(new URL("../../src/notebook/node-worker-boot.mjs", import.meta.url));
-const ENTRY = fileURLToPath(new URL("../../src/notebook/node-worker.ts", import.meta.url));
-
 const outputIds = new WeakMap<Output, string>();
 
+/** A chapter's engine in one build worker, under the same supervisor (host.ts) as the page and the build. */
 export class EngineSession {
-  private readonly worker: Worker;
+  private readonly host: WorkerHost;
   private readonly clock = createCpuClock();
   private readonly cells: Map<string, CellDefinition>;
   private runId = 0;
   private current?: { runId: number; results: Map<string, CellResult>; resolve(results: Map<string, CellResult>): void; reject(error: Error): void };
-  private stopClock = () => {};
   private failure?: Error;
 
   constructor(cells: CellDefinition[], options: { chapter: string; publicDir: string }) {
     const runnable = cells.filter((cell) => cell.kind === "cell");
     this.cells = new Map(runnable.map((cell) => [cell.id, cell]));
-    this.worker = new Worker(BOOT, { workerData: { entry: ENTRY, libraryEntry: WORKER_LIBRARY, publicDir: options.publicDir }, stdout: false, stderr: false });
-    this.worker.on("message", (message: WorkerToPage) => this.receive(message));
-    this.worker.on("error", (error) => this.fail(new Error(`${options.chapter}: the notebook worker failed: ${error.message}`)));
-    this.worker.on("exit", (code) => this.fail(new Error(`${options.chapter}: the notebook worker exited with code ${code}`)));
+    let thread: Worker | undefined;
+    this.host = new WorkerHost(
+      () => {
+        const started = startNodeWorker({ chapter: options.chapter, publicDir: options.publicDir, libraryEntry: WORKER_LIBRARY });
+        thread = started.thread;
+        return started.like;
+      },
+      {
+        message: (message) => this.receive(message),
+        timeout: (cellId, _limit, text) => {
+          const cell = this.cells.get(cellId)!;
+          this.fail(new Error(`${cell.chapter}:${cell.line + 1} (cell ${cell.id}): ${text ?? "stopped at its time limit"}`));
+        },
+        crash: (reason) => this.fail(new Error(`${options.chapter}: the notebook worker failed: ${reason}`)),
+        dropped: (reason) => console.warn(`${options.chapter}: dropped a message from the notebook worker: ${reason}`),
+      },
+      {
+        limitFor: (cellId) => this.cells.get(cellId)?.options.timeout ?? DEFAULT_TIMEOUT_MS,
+        isCell: (cellId) => this.cells.has(cellId),
+        watchCell: (_cellId, limitMs, expire) => this.clock.start(thread!, limitMs, expire),
+        silenceLimitMs: 60_000,
+      },
+    );
     const sources = runnable.map((cell) => ({ id: cell.id, code: cell.code, ...(cell.options.norun ? { norun: true } : {}) }));
     this.post({ type: "init", chapter: options.chapter, cells: sources, assetBase: "/" });
   }
@@ -59,9 +75,8 @@ export class EngineSession {
 
   async close(): Promise<void> {
     this.failure ??= new Error("the session is closed");
-    this.stopClock();
     this.clock.close();
-    await this.worker.terminate();
+    this.host.terminate();
   }
 
   private start(message: (runId: number) => PageToWorker): Promise<Map<string, CellResult>> {
@@ -78,7 +93,6 @@ export class EngineSession {
     const run = this.current;
     if (!run || !("runId" in message) || message.runId !== run.runId) return;
     if (message.type === "runDone") {
-      this.stopClock();
       this.current = undefined;
       run.resolve(run.results);
       return;
@@ -86,14 +100,6 @@ export class EngineSession {
     const result = run.results.get(message.cellId) ?? { id: message.cellId, outputs: [] as Output[], ms: 0 };
     run.results.set(message.cellId, result);
     switch (message.type) {
-      case "cellStart": {
-        const cell = this.cells.get(message.cellId)!;
-        this.stopClock();
-        this.stopClock = this.clock.start(this.worker, cell.options.timeout, (text) =>
-          this.fail(new Error(`${cell.chapter}:${cell.line + 1} (cell ${cell.id}): ${text}`)),
-        );
-        break;
-      }
       case "output": {
         // A live output (`replace`) overwrites its earlier version, as on the page.
         const earlier = result.outputs.findIndex((output) => outputIds.get(output) === message.outputId);
@@ -103,11 +109,9 @@ export class EngineSession {
         break;
       }
       case "cellDone":
-        this.stopClock();
         result.ms = message.ms;
         break;
       case "cellError":
-        this.stopClock();
         result.error = message.error;
         break;
       case "cellSkipped":
@@ -119,13 +123,12 @@ export class EngineSession {
   private fail(error: Error): void {
     if (this.failure) return;
     this.failure = error;
-    this.stopClock();
-    void this.worker.terminate();
+    this.host.terminate();
     this.current?.reject(error);
     this.current = undefined;
   }
 
   private post(message: PageToWorker): void {
-    this.worker.postMessage(message);
+    this.host.send(message);
   }
 }

@@ -126,10 +126,20 @@ describe("floods of output", () => {
 describe("errors in their cell", () => {
   it("a chart that fails to draw is an error in its cell; later outputs and later runs still show", async () => {
     const { page } = await openChapter(browser, chapterUrl);
-    const code = 'import { heatmap } from "notebook";\ndisplay(heatmap([[1, 2], [3, 4]], { scheme: "Viridis " }));\ndisplay("after");';
+    // A chart spec is checked in the worker before it is posted (an unknown scheme is an error there), so
+    // make the drawing itself fail: the page's SVG factory throws, as a broken browser extension might make it.
+    await page.evaluate(() => {
+      const original = Document.prototype.createElementNS;
+      Document.prototype.createElementNS = function (this: Document, namespace: string | null, name: string, options?: string | ElementCreationOptions) {
+        if (name === "svg") throw new Error("no SVG in this page");
+        return original.call(this, namespace, name, options);
+      } as typeof original;
+    });
+    const code = 'import { bar } from "notebook";\ndisplay(bar(["a", "b"], [1, 2]));\ndisplay("after");';
     await runCode(page, "draw", code);
     await expect.poll(() => output(page, "draw").innerText(), { timeout: 20_000 }).toContain("after");
     await expect.poll(() => page.locator("#cell-draw .nb-error").count()).toBe(1);
+    expect(await page.locator("#cell-draw .nb-error").innerText()).toContain("no SVG in this page");
     await typeIntoCell(page, "draw", 'display("second run");');
     await runCell(page, "draw");
     await expect.poll(() => output(page, "draw").innerText(), { timeout: 20_000 }).toContain("second run");
