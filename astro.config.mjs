@@ -14,6 +14,7 @@ import rehypeKatex from "rehype-katex";
 import { fileURLToPath } from "node:url";
 import { chapterSidebar } from "./src/integrations/chapter-sidebar.ts";
 import { remarkCells } from "./src/integrations/remark-cells.ts";
+import { rehypeScrollableMath } from "./src/integrations/rehype-scrollable-math.ts";
 import { siteBuildContext, summaryLine } from "./src/notebook/build/context.ts";
 import { docsIndexPlugin } from "./scripts/docs-index.ts";
 
@@ -43,7 +44,7 @@ export default defineConfig({
   image: { service: passthroughImageService() },
   markdown: {
     remarkPlugins: [remarkMath, [remarkCells, { docsDir, publicDir }]],
-    rehypePlugins: [rehypeKatex],
+    rehypePlugins: [rehypeKatex, rehypeScrollableMath],
   },
   // Starlight adds the MDX integration itself (after its own, as it requires).
   integrations: [

@@ -21,6 +21,7 @@ import { toValueView } from "./values";
 import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "./plots";
 
 export { bar, dots, graph, heatmap, image, line, patches, row, scatter };
+export { mistakeIn, sameAnswer };
 export type { BarOptions, HeatmapOptions, ImageOptions, LineOptions, LineSeries, PatchesOptions, RowOptions, ScatterPoint } from "./plots";
 
 /**

@@ -3,7 +3,9 @@
  * (the cell shows it; the output area and the page are untouched): unknown
  * options, unknown colour schemes, NaN and Infinity, absurd sizes, wrong shapes.
  */
+import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
+import { renderPlot } from "../../src/notebook/render/plot";
 import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "../../src/notebook/plots";
 import { MAX_VALUES } from "../../src/notebook/charts/spec";
 import { tensor } from "../../src/lib/index";
@@ -70,6 +72,14 @@ describe("values", () => {
   it("refuses empty data", () => {
     expect(() => heatmap(tensor([], [0, 3]))).toThrow(/heatmap: nothing to draw/);
     expect(() => bar([], [])).toThrow(/bar: nothing to draw/);
+  });
+
+  it("draws an empty line chart as a frame that says it waits for points (a live chart starts empty)", () => {
+    const spec = line([{ name: "loss", x: [], y: [] }, { name: "accuracy", x: [], y: [] }], { x: "step" });
+    const { document } = parseHTML("<!doctype html><html><body></body></html>");
+    const node = renderPlot(spec, document as unknown as Document);
+    expect(node.textContent).toContain("No points yet");
+    expect(node.querySelector("svg")).not.toBeNull();
   });
 
   it("refuses more marks than can be read, pointing to the chart that can", () => {

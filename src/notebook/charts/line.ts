@@ -51,7 +51,7 @@ export function line(series: unknown, options: LineOptions = {}): Of<"line"> {
     thinned = Math.max(thinned, bucket);
     return bucket === 1 ? { name, x: xs, y: ys } : { name, x: means(xs, bucket), y: means(ys, bucket) };
   });
-  if (list.every((s) => s.y.length === 0)) throw new Error("line: nothing to draw (every series is empty)");
+  // Empty series are allowed: a live chart (`display(line(...))`, then `update`) starts before its first point.
   const title = list.length === 1 ? `${list[0].y.length} values` : list.map((s) => s.name).join(" vs ");
   return tagPlot({
     mark: "line",
@@ -95,7 +95,8 @@ function render(spec: Of<"line">, doc: Document): Element {
   const width = spec.width ?? MAX_WIDTH;
   const xs = data.map((d) => d.x);
   const steps = xs.every(Number.isInteger);
-  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+  const empty = data.length === 0;
+  const [lo, hi] = empty ? [0, 1] : [Math.min(...xs), Math.max(...xs)];
   const chart = Plot.plot({
     document: doc,
     title: spec.title,
@@ -103,20 +104,19 @@ function render(spec: Of<"line">, doc: Document): Element {
     width,
     height: spec.height ?? 320,
     grid: true,
-    x: { label: spec.x ?? "step", ...(steps ? { ticks: integerTicks(lo, hi, width - 60, 60), tickFormat: (v: number) => String(v) } : {}) },
-    y: { label: spec.y ?? "value", ...(spec.logY ? { type: "log" } : {}), ...(spec.yDomain ? { domain: spec.yDomain } : {}) },
-    color: several ? { legend: true } : undefined,
+    x: { label: spec.x ?? "step", ...(empty ? { domain: [lo, hi] } : {}), ...(steps ? { ticks: integerTicks(lo, hi, width - 60, 60), tickFormat: (v: number) => String(v) } : {}) },
+    y: { label: spec.y ?? "value", ...(spec.logY ? { type: "log" } : {}), ...(spec.yDomain ? { domain: spec.yDomain } : empty ? { domain: [0, 1] } : {}) },
+    // The series' names, not the data, give the colours: a live chart with no points yet keeps its legend of names.
+    color: several ? { type: "categorical", domain: spec.series.map((s) => s.name), legend: true } : undefined,
     marks: [
       Plot.line(data, { x: "x", y: "y", stroke: several ? "series" : "currentColor", z: "series" }),
       data.length <= 60 ? Plot.dot(data, { x: "x", y: "y", r: 2, fill: several ? "series" : "currentColor" }) : null,
       pointTipsMark(data, (d) => d.x, (d) => d.y, (d) => `${several ? `${d.series}, ` : ""}${spec.x ?? "step"} ${formatNumber(d.x)}: ${formatNumber(d.y)}`),
     ],
   });
-  if (!spec.thinned) return chart;
-  return el(doc, "div", { class: "nb-plot-stack" }, [
-    chart,
-    el(doc, "p", { class: "nb-plot-note", text: `Averaged in buckets of ${spec.thinned} points to fit the chart.` }),
-  ]);
+  const note = empty ? "No points yet: the lines appear as the values arrive." : spec.thinned ? `Averaged in buckets of ${spec.thinned} points to fit the chart.` : undefined;
+  if (!note) return chart;
+  return el(doc, "div", { class: "nb-plot-stack" }, [chart, el(doc, "p", { class: "nb-plot-note", text: note })]);
 }
 
 export const lineKind: ChartKind<"line"> = {
