@@ -3,8 +3,12 @@
  * `data-tip` attribute; a raster (one `<image>` for a whole grid) carries a
  * `GridTip` in `data-grid`, from which the page computes the text of the cell
  * under the pointer. The page script (render/tooltip.ts) shows either in one
- * small tooltip. This module has no dependencies so that script stays tiny.
+ * small tooltip. This module imports only render/dom.ts (which imports
+ * nothing), so that script stays tiny.
  */
+import { formatNumber } from "../render/dom";
+
+export { formatNumber };
 
 /** The data behind a raster, enough to name any cell and its exact value. */
 export interface GridTip {
@@ -42,14 +46,6 @@ export const MAX_TIP_VALUES = 65536;
 /** Pictures (images, patches) with more values than this read their tooltips back from their PNG in the HTML. */
 export const MAX_PICTURE_TIP_VALUES = 1024;
 
-/** A number as readers expect it: integers whole, others to 4 significant digits. */
-export function formatNumber(value: number): string {
-  if (Number.isInteger(value)) return String(value);
-  if (!Number.isFinite(value)) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(3);
-  return String(Number(value.toPrecision(4)));
-}
 
 /**
  * The tooltip of cell (row, col) of a raster, or null for a gap between
