@@ -63,7 +63,7 @@ export default defineConfig({
     resolve: {
       alias: {
         transformer: fileURLToPath(new URL("./src/lib/index.ts", import.meta.url)),
-        notebook: fileURLToPath(new URL("./src/notebook/api.ts", import.meta.url)),
+        notebook: fileURLToPath(new URL("./src/notebook/engine/notebook-module.ts", import.meta.url)),
       },
     },
     worker: { format: "es" },

@@ -17,7 +17,7 @@ import type { BenchReply, BenchRequest } from "./bench-ours";
 
 /** Our library, in its own worker thread (see bench-ours.ts): one timed call per request. */
 class OurSide {
-  private readonly worker = new Worker(fileURLToPath(new URL("../src/notebook/node-worker-boot.mjs", import.meta.url)), {
+  private readonly worker = new Worker(fileURLToPath(new URL("../src/notebook/engine/node-worker-boot.mjs", import.meta.url)), {
     workerData: { entry: fileURLToPath(new URL("./bench-ours.ts", import.meta.url)) },
   });
 

@@ -2,8 +2,8 @@
  * The documentation index the cell editor shows (completions, hover, signature
  * help, name checks): one entry per export of `"transformer"`
  * (src/lib/index.ts) and of `"notebook"` (the helpers a cell gets, the
- * properties of `NotebookModule` in src/notebook/api.ts, plus the types
- * api.ts exports), and one per public member of `Tensor`.
+ * properties of `NotebookModule` in src/notebook/engine/notebook-module.ts, plus the types
+ * notebook-module.ts exports), and one per public member of `Tensor`.
  *
  * It is read from the library's own types and TSDoc with the TypeScript
  * compiler, at build time only: `docsIndexPlugin()` serves it to the page as
@@ -14,11 +14,11 @@
 import ts from "typescript";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import type { DocEntry, DocsIndex, DocSignature } from "../src/notebook/client/editor-docs";
+import type { DocEntry, DocsIndex, DocSignature } from "../src/notebook/page/editor-docs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const LIBRARY = root + "src/lib/index.ts";
-const NOTEBOOK = root + "src/notebook/api.ts";
+const NOTEBOOK = root + "src/notebook/engine/notebook-module.ts";
 
 /** The longest type text kept; longer ones (big object types) are cut with "…". */
 const MAX_TYPE = 140;
@@ -43,7 +43,7 @@ export function buildDocsIndex(): { index: DocsIndex; files: string[] } {
     entries.push(describe(checker, symbol, "transformer"));
   }
 
-  // "notebook": what `bindNotebook` gives a cell, documented by api.ts's export of the same name.
+  // "notebook": what `bindNotebook` gives a cell, documented by notebook-module.ts's export of the same name.
   const notebook = moduleOf(NOTEBOOK);
   const apiExports = new Map(checker.getExportsOfModule(notebook).map((s) => [s.name, s]));
   const moduleType = checker.getDeclaredTypeOfSymbol(apiExports.get("NotebookModule")!);
@@ -112,7 +112,7 @@ function describe(checker: ts.TypeChecker, exported: ts.Symbol, module: DocEntry
   }
   if (callSignatures.length > 0) entry.signatures = callSignatures.map((s) => signature(checker, s));
 
-  // A helper bound in `bindNotebook` has no comment of its own: the api.ts export of that name has it.
+  // A helper bound in `bindNotebook` has no comment of its own: the notebook-module.ts export of that name has it.
   const docSymbol = symbol;
   const documentation = ts.displayPartsToString(docSymbol.getDocumentationComment(checker)).trim();
   const { summary, rest } = splitSummary(documentation);

@@ -24,7 +24,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { serveStatic } from "./serve";
-import { heatmap } from "../src/notebook/plots";
+import { heatmap } from "../src/notebook/charts/index";
 import { randn } from "../src/lib/index";
 import { CHROMIUM_PATH, launchBrowser, listPages } from "../tests/e2e/browser";
 

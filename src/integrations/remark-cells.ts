@@ -25,7 +25,7 @@ import type { Code, Parent, Root, RootContent } from "mdast";
 import type { MdxJsxFlowElement } from "mdast-util-mdx-jsx";
 import type { MdxjsEsm } from "mdast-util-mdxjs-esm";
 import type { VFile } from "vfile";
-import { cellsFromFences, fenceKind, type CellDefinition } from "../notebook/cells.ts";
+import { cellsFromFences, fenceKind, type CellDefinition } from "../notebook/compile/cells.ts";
 import { prerenderChapter } from "../notebook/build/prerender.ts";
 import { siteBuildContext, type BuildContext } from "../notebook/build/context.ts";
 import { highlightTypeScript } from "./highlight.ts";

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CellResult } from "../../src/notebook/node-runner";
+import type { CellResult } from "../../src/notebook/host/node-runner";
 import type { PlotSpec } from "../../src/notebook/protocol";
 import { upstreamClosures } from "../../src/notebook/build/prerender";
 import { readChapterCells } from "./read-chapter";

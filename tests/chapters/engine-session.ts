@@ -9,10 +9,10 @@
  * its MDX line, since a test cannot recover a worker stuck in a loop.
  */
 import type { Worker } from "node:worker_threads";
-import type { CellDefinition } from "../../src/notebook/cells";
-import { startNodeWorker, type CellResult } from "../../src/notebook/node-runner";
+import type { CellDefinition } from "../../src/notebook/compile/cells";
+import { startNodeWorker, type CellResult } from "../../src/notebook/host/node-runner";
 import type { Output, PageToWorker, WorkerToPage } from "../../src/notebook/protocol";
-import { DEFAULT_TIMEOUT_MS, WorkerHost } from "../../src/notebook/host";
+import { DEFAULT_TIMEOUT_MS, WorkerHost } from "../../src/notebook/host/supervisor";
 import { createCpuClock } from "../../src/notebook/build/cpu-clock";
 import { WORKER_LIBRARY } from "../../src/notebook/build/prerender";
 

@@ -9,9 +9,9 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { CellDefinition } from "../../src/notebook/cells";
+import type { CellDefinition } from "../../src/notebook/compile/cells";
 import { readChapterCells } from "./read-chapter";
-import { Notebook } from "../../src/notebook/run";
+import { Engine } from "../../src/notebook/engine/engine";
 import type { WorkerToPage } from "../../src/notebook/protocol";
 import * as library from "../../src/lib/index";
 
@@ -344,7 +344,7 @@ async function chapterUpTo(chapter: string, cells: CellDefinition[], exercise: s
   const end = runnable.findIndex((c) => c.id === `${exercise}-check`);
   if (end < 0) throw new Error(`no check cell "${exercise}-check"`);
   const messages: WorkerToPage[] = [];
-  const nb = new Notebook({
+  const nb = new Engine({
     modules: { transformer: library },
     send: (m) => messages.push(m),
     assetBase: "/",

@@ -9,7 +9,7 @@ import remarkMdx from "remark-mdx";
 import remarkMath from "remark-math";
 import { VFile } from "vfile";
 import { remarkCells } from "../../src/integrations/remark-cells";
-import type { CellDefinition } from "../../src/notebook/cells";
+import type { CellDefinition } from "../../src/notebook/compile/cells";
 
 /** Frontmatter replaced by blank lines, as Astro's MDX integration does, so that fence lines stay the file's lines. */
 function blankFrontmatter(source: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cellsFromFences, fenceKind, parseCellMeta, DEFAULT_TIMEOUT_MS, type Fence } from "../../src/notebook/cells";
+import { cellOptionsFromJson, cellsFromFences, defaultCellOptions, fenceKind, parseCellMeta, DEFAULT_TIMEOUT_MS, type Fence } from "../../src/notebook/compile/cells";
 import { readChapterCells } from "../chapters/read-chapter";
 
 describe("parseCellMeta", () => {
@@ -14,6 +14,21 @@ describe("parseCellMeta", () => {
   it("fails on typos instead of ignoring them", () => {
     expect(() => parseCellMeta("cell expect_error")).toThrow(/unknown cell option "expect_error"/);
     expect(() => parseCellMeta("cell timeout=soon")).toThrow(/unknown cell option/);
+  });
+});
+
+describe("cellOptionsFromJson (what the page reads from data-options)", () => {
+  it("gives back exactly the options the build parsed", () => {
+    const options = parseCellMeta("cell id=train norun exercise timeout=60000 readonly");
+    expect(cellOptionsFromJson(JSON.stringify(options))).toEqual(options);
+  });
+
+  it("falls back to each option's default for anything missing, mistyped or unreadable", () => {
+    expect(cellOptionsFromJson(undefined)).toEqual(defaultCellOptions());
+    expect(cellOptionsFromJson("{not json")).toEqual(defaultCellOptions());
+    expect(cellOptionsFromJson("null")).toEqual(defaultCellOptions());
+    expect(cellOptionsFromJson('{"norun": "yes", "timeout": -5, "exercise": true}')).toEqual({ ...defaultCellOptions(), exercise: true });
+    expect(cellOptionsFromJson('{"timeout": 1e400}').timeout).toBe(DEFAULT_TIMEOUT_MS);
   });
 });
 

@@ -6,9 +6,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as library from "../../src/lib/index";
-import { bindNotebook, type NotebookContext } from "../../src/notebook/api";
+import { bindNotebook, type NotebookContext } from "../../src/notebook/engine/notebook-module";
 import { buildDocsIndex, splitSummary } from "../../scripts/docs-index";
-import { Docs, shortSignature, signatureText, type DocsIndex } from "../../src/notebook/client/editor-docs";
+import { Docs, shortSignature, signatureText, type DocsIndex } from "../../src/notebook/page/editor-docs";
 
 let index: DocsIndex;
 let docs: Docs;

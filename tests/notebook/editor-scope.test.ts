@@ -1,5 +1,5 @@
 /**
- * The editor's name checks (src/notebook/client/editor-scope.ts): the names a
+ * The editor's name checks (src/notebook/page/editor-scope.ts): the names a
  * cell declares, imports and reads, read from CodeMirror's syntax tree, and
  * the "unknown name" warnings. The runtime's own parser (parse.ts, on the
  * transpiled JavaScript) is the reference, and every shipped chapter must
@@ -8,11 +8,11 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { readChapterCells } from "../chapters/read-chapter";
-import { transpileCell } from "../../src/notebook/transpile";
+import { transpileCell } from "../../src/notebook/compile/transpile";
 import * as library from "../../src/lib/index";
-import { bindNotebook, type NotebookContext } from "../../src/notebook/api";
-import { Docs, type DocEntry } from "../../src/notebook/client/editor-docs";
-import { checkNames, closestName, editDistance, pageGlobals, scanSource, topLevelDeclarations, type NameContext } from "../../src/notebook/client/editor-scope";
+import { bindNotebook, type NotebookContext } from "../../src/notebook/engine/notebook-module";
+import { Docs, type DocEntry } from "../../src/notebook/page/editor-docs";
+import { checkNames, closestName, editDistance, pageGlobals, scanSource, topLevelDeclarations, type NameContext } from "../../src/notebook/page/editor-scope";
 
 // The names the modules really export (editor-docs.test.ts checks the generated index has the same).
 const entry = (module: DocEntry["module"]) => (name: string): DocEntry => ({ name, module, kind: "function", summary: "" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CellGraph } from "../../src/notebook/graph";
+import { CellGraph } from "../../src/notebook/engine/graph";
 
 const cells = [
   { id: "a", declarations: ["x"], references: [] },

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cellsFromFences, type Fence } from "../../src/notebook/cells";
-import { runCellsInNode } from "../../src/notebook/node-runner";
+import { cellsFromFences, type Fence } from "../../src/notebook/compile/cells";
+import { runCellsInNode } from "../../src/notebook/host/node-runner";
 
 const fence = (meta: string, ...lines: string[]): Omit<Fence, "line"> => ({ lang: "ts", meta: `cell ${meta}`, value: lines.join("\n") });
 /** Cell definitions as the remark step makes them from these fences (each fence given 10 lines of the file). */

@@ -4,12 +4,12 @@
  * it; the cell says which cell changed and asks for Run instead.
  */
 import { describe, expect, it } from "vitest";
-import { Notebook } from "../../src/notebook/run";
+import { Engine } from "../../src/notebook/engine/engine";
 import type { CellSource, WorkerToPage } from "../../src/notebook/protocol";
 
 function notebook(cells: CellSource[]) {
   const messages: WorkerToPage[] = [];
-  const nb = new Notebook({ modules: {}, send: (m) => messages.push(m), assetBase: "/" });
+  const nb = new Engine({ modules: {}, send: (m) => messages.push(m), assetBase: "/" });
   nb.setCells(cells);
   const of = (runId: number, cellId: string) => messages.filter((m) => "cellId" in m && m.runId === runId && m.cellId === cellId);
   return { nb, messages, of };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCell, CellParseError } from "../../src/notebook/parse";
+import { parseCell, CellParseError } from "../../src/notebook/compile/parse";
 
 describe("parseCell", () => {
   it("finds top-level declarations, including destructuring, functions and classes", () => {

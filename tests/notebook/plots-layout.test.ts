@@ -8,7 +8,7 @@
 import { parseHTML } from "linkedom";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bar, heatmap, image, line, row } from "../../src/notebook/plots";
+import { bar, heatmap, image, line, row } from "../../src/notebook/charts/index";
 import { renderPlot } from "../../src/notebook/render/plot";
 import { indexAxis, textWidth } from "../../src/notebook/charts/layout";
 import { CHARTS } from "../../src/notebook/charts/index";

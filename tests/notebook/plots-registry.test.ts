@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CHARTS } from "../../src/notebook/charts/index";
-import * as notebook from "../../src/notebook/api";
+import * as notebook from "../../src/notebook/engine/notebook-module";
 
 const snapshots = fileURLToPath(new URL("./render/snapshots/", import.meta.url));
 

@@ -6,7 +6,7 @@
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 import { renderPlot } from "../../src/notebook/render/plot";
-import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "../../src/notebook/plots";
+import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "../../src/notebook/charts/index";
 import { MAX_VALUES } from "../../src/notebook/charts/spec";
 import { tensor } from "../../src/lib/index";
 

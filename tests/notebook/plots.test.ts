@@ -5,7 +5,7 @@
  */
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
-import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "../../src/notebook/plots";
+import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "../../src/notebook/charts/index";
 import { BYTE_THRESHOLD, NEGATIVE_DOT_COLOR, normaliseIntensities, renderPlot } from "../../src/notebook/render/plot";
 import { gridTipText, readPicture, type GridTip } from "../../src/notebook/charts/tips";
 import { decodePng, pngOfDataUrl, type DecodedPng } from "./png-decode";

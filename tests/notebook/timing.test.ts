@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { medianMs } from "../../src/notebook/api";
+import { medianMs } from "../../src/notebook/engine/notebook-module";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { transpileCell, wrapCell, CellSyntaxError, PRELUDE_LINES } from "../../src/notebook/transpile";
+import { transpileCell, wrapCell, CellSyntaxError, PRELUDE_LINES } from "../../src/notebook/compile/transpile";
 import { expectMatchesFile } from "./snapshot";
 
 const dir = fileURLToPath(new URL("./transpile/", import.meta.url));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toValueView, formatLogArgument, VIEW_LIMITS } from "../../src/notebook/values";
+import { toValueView, formatLogArgument, VIEW_LIMITS } from "../../src/notebook/engine/values";
 import { tensor } from "../../src/lib/index";
 
 describe("toValueView", () => {

@@ -11,8 +11,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import type { CellDefinition } from "../cells.ts";
-import type { CellResult } from "../node-runner.ts";
+import type { CellDefinition } from "../compile/cells.ts";
+import type { CellResult } from "../host/node-runner.ts";
 
 /** Bump when the shape of a stored entry or the meaning of a key changes. */
 const FORMAT = 1;
@@ -42,14 +42,14 @@ export function freshBuildRequested(env: NodeJS.ProcessEnv = process.env): boole
 /**
  * One hash of every file under `inputs` (paths relative to `root`; missing
  * ones are skipped), by path and content. The page-only client code
- * (`src/notebook/client/`) cannot change a build output and is left out.
+ * (`src/notebook/page/`) cannot change a build output and is left out.
  */
 export function fingerprint(root: string, inputs: readonly string[] = FINGERPRINT_INPUTS): string {
   const hash = createHash("sha256");
   const visit = (path: string) => {
     if (!existsSync(path)) return;
     const rel = relative(root, path).split(sep).join("/");
-    if (rel === "src/notebook/client") return;
+    if (rel === "src/notebook/page") return;
     if (statSync(path).isDirectory()) {
       for (const name of readdirSync(path).sort()) visit(join(path, name));
     } else {

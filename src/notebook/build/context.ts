@@ -4,7 +4,7 @@
  * the end of `astro build` (see astro.config.mjs).
  */
 import { fileURLToPath } from "node:url";
-import type { CellClock } from "../node-runner.ts";
+import type { CellClock } from "../host/node-runner.ts";
 import { fingerprint, freshBuildRequested, OutputCache } from "./cache.ts";
 import { createCpuClock } from "./cpu-clock.ts";
 import { WorkerPool } from "./pool.ts";

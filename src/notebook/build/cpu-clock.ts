@@ -14,7 +14,7 @@
  */
 import { BroadcastChannel, type Worker } from "node:worker_threads";
 import { readFileSync, readlinkSync } from "node:fs";
-import type { CellClock } from "../node-runner.ts";
+import type { CellClock } from "../host/node-runner.ts";
 
 const CHANNEL = "notebook-build-cpu-clock";
 /** Linux's USER_HZ: `utime` and `stime` in /proc are counted in 1/100 s on every architecture Node supports. */

@@ -7,12 +7,12 @@
  * with `chapter X, cell Y, line L: message`, L being the line in the MDX file.
  */
 import { fileURLToPath } from "node:url";
-import type { CellDefinition } from "../cells.ts";
-import { CellGraph } from "../graph.ts";
-import { runCellsInNode, type CellResult } from "../node-runner.ts";
+import type { CellDefinition } from "../compile/cells.ts";
+import { CellGraph } from "../engine/graph.ts";
+import { runCellsInNode, type CellResult } from "../host/node-runner.ts";
 import type { Output } from "../protocol.ts";
 import { renderOutputsToHtml } from "../render/html.ts";
-import { transpileCell } from "../transpile.ts";
+import { transpileCell } from "../compile/transpile.ts";
 import { cellKey } from "./cache.ts";
 import type { BuildContext } from "./context.ts";
 

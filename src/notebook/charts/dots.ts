@@ -10,7 +10,7 @@ import type { HeatmapOptions } from "./heatmap";
 import { bandAxis, matrixLayout } from "./heatmap";
 import { checkOptions, checkTicks, defined, labelsOf, nameOf, readMatrix, tagPlot } from "./spec";
 import { formatNumber } from "./tips";
-import { shapeText } from "../tensor-like";
+import { shapeText } from "../engine/tensor-like";
 
 /** Most cells `dots` draws (each is a circle in the page). */
 export const MAX_DOTS = 64 * 64;

@@ -4,7 +4,7 @@ import type { PlotLabels } from "../protocol";
 import type { ChartKind, Of } from "./kind";
 import { checkOptions, labelsOf, readMatrix, tagPlot } from "./spec";
 import { formatNumber } from "./tips";
-import { shapeText } from "../tensor-like";
+import { shapeText } from "../engine/tensor-like";
 
 /** Most nodes drawn; beyond this a circle of labels is unreadable. */
 export const MAX_NODES = 64;

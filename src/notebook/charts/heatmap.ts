@@ -13,7 +13,7 @@ import { FONT, MAX_WIDTH, clip, extent, indexAxis, niceTicks, range, textWidth }
 import { bandBox, rasterMark } from "./raster";
 import { formatNumber } from "./tips";
 import { el } from "../render/dom";
-import { shapeText } from "../tensor-like";
+import { shapeText } from "../engine/tensor-like";
 
 /** Largest side drawn cell by cell in the picture; longer sides are averaged down in blocks (with a note). */
 export const MAX_HEATMAP_SIDE = 512;

@@ -10,7 +10,7 @@ import { checkCount, checkFinite, checkOptions, defined, labelsOf, tagPlot } fro
 import { extent, integerTicks } from "./layout";
 import { linearBox, rasterMark } from "./raster";
 import { el } from "../render/dom";
-import { describe, isTensorLike, shapeText } from "../tensor-like";
+import { describe, isTensorLike, shapeText } from "../engine/tensor-like";
 
 /** Longest side drawn pixel for pixel; larger pictures keep every `step`-th pixel (with a note). */
 export const MAX_IMAGE_SIDE = 512;

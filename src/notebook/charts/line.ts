@@ -12,7 +12,7 @@ import { MAX_WIDTH, integerTicks } from "./layout";
 import { pointTipsMark } from "./raster";
 import { formatNumber } from "./tips";
 import { el } from "../render/dom";
-import { describe, isTensorLike } from "../tensor-like";
+import { describe, isTensorLike } from "../engine/tensor-like";
 
 /** Most points drawn per series; longer series are averaged in buckets. */
 export const MAX_LINE_POINTS = 1000;

@@ -10,7 +10,7 @@ import { checkOptions, defined, labelsOf, readMatrix, tagPlot } from "./spec";
 import { MAX_WIDTH } from "./layout";
 import { linearBox, rasterMark } from "./raster";
 import { intensityRule, normaliseIntensities, pictureSize, toByte } from "./image";
-import { shapeText } from "../tensor-like";
+import { shapeText } from "../engine/tensor-like";
 
 /** Most tiles drawn; more patches than this is a mistake (use a heatmap of the patch matrix). */
 export const MAX_PATCHES = 4096;

@@ -10,7 +10,7 @@ import { extent } from "./layout";
 import { el } from "../render/dom";
 import { colorLegend } from "./heatmap";
 import { heatmapColor } from "./color";
-import { describe } from "../tensor-like";
+import { describe } from "../engine/tensor-like";
 
 /** Room for a row of charts inside a cell's output box, and the gap between them (see `.nb-plot-row`). */
 const ROW_WIDTH = 580;

@@ -4,7 +4,7 @@ import type { PlotLabels } from "../protocol";
 import type { ChartKind, Of } from "./kind";
 import { checkCount, checkFinite, checkOptions, defined, labelsOf, readMatrix, tagPlot } from "./spec";
 import { formatNumber } from "./tips";
-import { shapeText } from "../tensor-like";
+import { shapeText } from "../engine/tensor-like";
 
 /** Most points drawn (each is a circle in the page). */
 export const MAX_POINTS = 10000;

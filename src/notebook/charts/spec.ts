@@ -5,8 +5,8 @@
  * `{shape}` (so a title never goes stale when a parameter changes).
  */
 import type { PlotLabels } from "../protocol";
-import { describe, isTensorLike, shapeText, toMatrix, toNumbers, type Matrix } from "../tensor-like";
-import { tagOutput } from "../displayable";
+import { describe, isTensorLike, shapeText, toMatrix, toNumbers, type Matrix } from "../engine/tensor-like";
+import { tagOutput } from "../engine/displayable";
 import type { PlotSpec } from "../protocol";
 
 /** Most values one chart accepts (a 4096 x 4096 matrix); more is a mistake, not a chart. */

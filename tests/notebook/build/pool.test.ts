@@ -32,7 +32,7 @@ describe("WorkerPool", () => {
   });
 });
 
-const BOOT = fileURLToPath(new URL("../../../src/notebook/node-worker-boot.mjs", import.meta.url));
+const BOOT = fileURLToPath(new URL("../../../src/notebook/engine/node-worker-boot.mjs", import.meta.url));
 const ENTRY = fileURLToPath(new URL("./clock-worker.ts", import.meta.url));
 
 /** A worker that has loaded the build workers' library entry (as a build worker has before its first cell), then spins or idles. */

@@ -1,14 +1,14 @@
 /**
- * The build-time twin of worker.ts, run in a Node `worker_threads` Worker by
- * node-runner.ts: same engine, same messages, same private channel (a port
+ * The build-time twin of browser-worker.ts, run in a Node `worker_threads` Worker by
+ * host/node-runner.ts: same engine, same messages, same private channel (a port
  * handed over in the first message); assets are read from disk.
  */
 import { MessageChannel, parentPort, workerData } from "node:worker_threads";
 import { readFile } from "node:fs/promises";
 import { join, normalize } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { PageToWorker, WorkerToPage } from "./protocol";
-import { serveNotebook } from "./serve";
+import type { PageToWorker, WorkerToPage } from "../protocol";
+import { connectEngine } from "./connect";
 import { installCellTimers } from "./timers";
 
 interface NodeWorkerData {
@@ -23,7 +23,7 @@ const { port1: port, port2: hostPort } = new MessageChannel();
 const postToHost = port.postMessage.bind(port) as (message: WorkerToPage) => void;
 const timers = installCellTimers();
 
-const receive = serveNotebook({
+const receive = connectEngine({
   post: postToHost,
   loadModules: async () => ({ transformer: (await import(pathToFileURL(libraryEntry).href)) as object }),
   loadBytes: async (path) => {

@@ -5,7 +5,9 @@
  * import { display, heatmap, check } from "notebook";
  * ```
  *
- * Helpers that draw (`heatmap`, `line`, ...) only build data (see plots.ts).
+ * Helpers that draw (`heatmap`, `line`, ...) only build data: each comes from
+ * its chart kind's module (`charts/<kind>.ts`, registered in
+ * `charts/index.ts`), which turns tensors or arrays into a checked `PlotSpec`.
  * Helpers that act (`display`, `check`, `signal`, `asset`, `loadBytes`) need
  * to know which cell is running and where its outputs go: the engine gives
  * each cell run its own module object from `bindNotebook(context)`. The
@@ -14,15 +16,15 @@
  * Nothing here touches the DOM, `window` or Node: the same module serves the
  * Web Worker and the build.
  */
-import { mistakeIn, sameAnswer } from "./checks/diagnose";
-import type { Output } from "./protocol";
+import { mistakeIn, sameAnswer } from "./diagnose";
+import type { Output } from "../protocol";
 import { tagHidden, tagOutput, taggedOutput } from "./displayable";
 import { toValueView } from "./values";
-import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "./plots";
+import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "../charts/index";
 
 export { bar, dots, graph, heatmap, image, line, patches, row, scatter };
 export { mistakeIn, sameAnswer };
-export type { BarOptions, HeatmapOptions, ImageOptions, LineOptions, LineSeries, PatchesOptions, RowOptions, ScatterPoint } from "./plots";
+export type { BarOptions, HeatmapOptions, ImageOptions, LineOptions, LineSeries, PatchesOptions, RowOptions, ScatterPoint } from "../charts/index";
 
 /**
  * Median wall-clock milliseconds of `run` over `repeats` calls, after one

@@ -8,7 +8,7 @@
  * they come, the last `tailLines` are held back and sent when the cell ends,
  * with one line in between that says how many were left out.
  */
-import type { Output } from "./protocol";
+import type { Output } from "../protocol";
 
 /** The limits of one cell run. */
 export const OUTPUT_LIMITS = {

@@ -4,16 +4,16 @@
  * worker's timers are installed here as in the worker (timers.ts).
  */
 import { describe, expect, it } from "vitest";
-import { Notebook } from "../../src/notebook/run";
-import { installCellTimers } from "../../src/notebook/timers";
-import { OUTPUT_LIMITS } from "../../src/notebook/limits";
+import { Engine } from "../../src/notebook/engine/engine";
+import { installCellTimers } from "../../src/notebook/engine/timers";
+import { OUTPUT_LIMITS } from "../../src/notebook/engine/limits";
 import type { CellSource, Output, WorkerToPage } from "../../src/notebook/protocol";
 
 const timers = installCellTimers();
 
 function notebook(cells: CellSource[]) {
   const messages: WorkerToPage[] = [];
-  const nb = new Notebook({ modules: {}, send: (m) => messages.push(m), assetBase: "/", timers });
+  const nb = new Engine({ modules: {}, send: (m) => messages.push(m), assetBase: "/", timers });
   nb.setCells(cells);
   const of = (runId: number, cellId: string) => messages.filter((m) => "cellId" in m && m.runId === runId && m.cellId === cellId);
   const outputs = (runId: number, cellId: string): Output[] => of(runId, cellId).flatMap((m) => (m.type === "output" ? [m.output] : []));

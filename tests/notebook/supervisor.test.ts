@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { WorkerHost, type WorkerHostEvents, type WorkerLike, type WorkerPort } from "../../src/notebook/host";
+import { WorkerHost, type WorkerHostEvents, type WorkerLike, type WorkerPort } from "../../src/notebook/host/supervisor";
 import type { PageToWorker, WorkerToPage } from "../../src/notebook/protocol";
 
 /** The private channel of a fake worker: what the page sends, and the test speaking for the runtime. */

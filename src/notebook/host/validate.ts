@@ -9,7 +9,7 @@
  * that ends twice or runs twice in one run, nothing after `runDone`. A message
  * that fails either check is dropped with the reason.
  */
-import type { CellError, Output, PlotSpec, ValueView, WorkerToPage } from "./protocol";
+import type { CellError, Output, PlotSpec, ValueView, WorkerToPage } from "../protocol";
 
 type Check<T> = { ok: true; message: T } | { ok: false; reason: string };
 

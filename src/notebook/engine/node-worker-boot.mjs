@@ -1,6 +1,6 @@
 // Entry of a Node worker thread that runs TypeScript: registers the loader in
 // this thread, then starts `workerData.entry`. Used by the build-time notebook
-// runner (node-runner.ts) and by `npm run bench` for our side (scripts/bench-ours.ts).
+// runner (host/node-runner.ts) and by `npm run bench` for our side (scripts/bench-ours.ts).
 import { register } from "tsx/esm/api";
 import { workerData } from "node:worker_threads";
 

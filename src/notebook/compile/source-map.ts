@@ -6,7 +6,7 @@
  * TypeScript one. Sucrase keeps lines 1:1 and maps every token, so columns
  * survive type annotations that were removed earlier on the same line.
  * All positions here are 0-based; the protocol's 1-based line/column are made
- * at the edge (run.ts).
+ * at the edge (engine/engine.ts).
  */
 
 export interface Position {

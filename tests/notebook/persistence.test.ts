@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { EditStore, editFromStorageEvent, editStorageKey, hashCode, type EditKey } from "../../src/notebook/client/persistence";
+import { EditStore, editFromStorageEvent, editStorageKey, hashCode, type EditKey } from "../../src/notebook/page/persistence";
 
 /** A Storage like the browser's: string values, and a byte quota beyond which setItem throws. */
 class MemoryStorage implements Storage {

@@ -1,5 +1,5 @@
 /**
- * Connects a `Notebook` to a message channel: the part the browser worker and
+ * Connects an `Engine` to a message channel: the part the browser worker and
  * the Node build worker share.
  *
  * Outgoing outputs are batched: they wait at most one frame (16 ms) and go
@@ -12,14 +12,14 @@
  * The page holds its messages until `ready` (host.ts), so nothing arrives here
  * before the library is loaded.
  */
-import type { Output, PageToWorker, WorkerToPage } from "./protocol";
-import { Notebook } from "./run";
+import type { Output, PageToWorker, WorkerToPage } from "../protocol";
+import { Engine } from "./engine";
 import type { CellTimers } from "./timers";
 
-export interface ServeOptions {
+export interface ConnectOptions {
   /** Posts a message to the page (or the build) on the runtime's private channel. */
   post(message: WorkerToPage): void;
-  /** Loads the importable modules, e.g. `{ transformer: await import("../lib/index") }`. */
+  /** Loads the importable modules, e.g. `{ transformer: await import("../../lib/index") }`. */
   loadModules(): Promise<Record<string, object>>;
   /** Reads an asset's bytes (the build reads files; the browser fetches). */
   loadBytes?(path: string): Promise<Uint8Array>;
@@ -31,9 +31,9 @@ export interface ServeOptions {
 export const BATCH_MS = 16;
 
 /** Starts loading the modules and returns the function to call with each incoming message. */
-export function serveNotebook({ post, loadModules, loadBytes, timers }: ServeOptions): (message: PageToWorker) => void {
+export function connectEngine({ post, loadModules, loadBytes, timers }: ConnectOptions): (message: PageToWorker) => void {
   const send = outbox(post, timers);
-  let notebook: Notebook | undefined;
+  let engine: Engine | undefined;
   // The library failed to load, or an engine bug (never a cell's error): rethrow
   // outside any promise so the worker's `error` event tells the page or the build.
   const reportCrash = (error: unknown) => {
@@ -43,14 +43,14 @@ export function serveNotebook({ post, loadModules, loadBytes, timers }: ServeOpt
   };
   loadModules().then(
     (modules) => {
-      notebook = new Notebook({ modules, send, assetBase: "/", loadBytes, timers });
+      engine = new Engine({ modules, send, assetBase: "/", loadBytes, timers });
       send({ type: "ready" });
     },
     (error) => reportCrash(error),
   );
   return (message) => {
-    if (!notebook) return reportCrash(new Error(`the page sent "${String(message?.type)}" before the notebook was ready`));
-    const result = notebook.handle(message);
+    if (!engine) return reportCrash(new Error(`the page sent "${String(message?.type)}" before the engine was ready`));
+    const result = engine.handle(message);
     if (result) result.catch((error) => reportCrash(error));
   };
 }

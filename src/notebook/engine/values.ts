@@ -3,7 +3,7 @@
  * render by type. Big values are cut (with `truncated`), cycles and deep
  * nesting stop early, and nothing here ever throws on a strange value.
  */
-import type { ValueView } from "./protocol";
+import type { ValueView } from "../protocol";
 import { isTensorLike } from "./tensor-like";
 
 /** Limits that keep a view small enough to post and to read. */

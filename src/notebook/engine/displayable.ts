@@ -6,7 +6,7 @@
  * of the object's fields. The tag lives in a WeakMap, so the objects readers
  * see stay plain data (a PlotSpec is still a PlotSpec they can inspect).
  */
-import type { Output } from "./protocol";
+import type { Output } from "../protocol";
 
 const tags = new WeakMap<object, Output | "hidden">();
 

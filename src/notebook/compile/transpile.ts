@@ -33,7 +33,7 @@ import {
   type Edit,
   type LineMappings,
   type Position,
-} from "./positions";
+} from "./source-map";
 
 /** A cell compiled once per distinct source. */
 export interface TranspiledCell {

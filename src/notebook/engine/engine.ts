@@ -1,24 +1,24 @@
 /**
  * The engine: owns a chapter's cells, their shared scope and the dependency
  * graph, runs cells and reports everything as `WorkerToPage` messages through
- * `send`. It knows nothing of Web Workers, Node or the DOM; `worker.ts` and
+ * `send`. It knows nothing of Web Workers, Node or the DOM; `browser-worker.ts` and
  * `node-worker.ts` wire it to their message channels.
  *
  * Runs are queued: a run request that arrives while a cell is awaiting waits
  * for the current run to finish, so two runs never interleave in the scope.
  */
-import type { CellSource, Output, PageToWorker, WorkerToPage } from "./protocol";
-import { transpileCell, wrapCell, CellSyntaxError, type TranspiledCell } from "./transpile";
+import type { CellSource, Output, PageToWorker, WorkerToPage } from "../protocol";
+import { transpileCell, wrapCell, CellSyntaxError, type TranspiledCell } from "../compile/transpile";
 import { CellGraph } from "./graph";
-import { bindNotebook, outputFor, setActiveContext, type NotebookContext } from "./api";
+import { bindNotebook, outputFor, setActiveContext, type NotebookContext } from "./notebook-module";
 import { taggedOutput } from "./displayable";
 import { formatLogArgument } from "./values";
 import { runtimeCellError, syntaxCellError, withImportHint } from "./errors";
-import type { CellError } from "./protocol";
+import type { CellError } from "../protocol";
 import { CellOutputBudget, joinClipped, OUTPUT_LIMITS } from "./limits";
 import type { CellTimers, TimerOwner } from "./timers";
 
-export interface NotebookOptions {
+export interface EngineOptions {
   /** Importable modules other than "notebook", e.g. `{ transformer: library }`. */
   modules: Record<string, object>;
   send(message: WorkerToPage): void;
@@ -48,7 +48,7 @@ interface CellState {
 
 const LOG_LEVELS = ["log", "info", "warn", "error", "debug"] as const;
 
-export class Notebook {
+export class Engine {
   private cells: CellState[] = [];
   private readonly scope = new Map<string, unknown>();
   private queue: Promise<void> = Promise.resolve();
@@ -61,7 +61,7 @@ export class Notebook {
   private active: NotebookContext | null = null;
   private readonly console: Console = cellConsole(() => this.active);
 
-  constructor(private readonly options: NotebookOptions) {
+  constructor(private readonly options: EngineOptions) {
     this.assetBase = options.assetBase;
   }
 

@@ -9,9 +9,9 @@
  */
 import { MessagePort, Worker } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
-import type { CellDefinition } from "./cells";
-import type { CellError, CellSource, Output, WorkerToPage } from "./protocol";
-import { DEFAULT_TIMEOUT_MS, WorkerHost, type WorkerLike, type WorkerPort } from "./host";
+import type { CellDefinition } from "../compile/cells";
+import type { CellError, CellSource, Output, WorkerToPage } from "../protocol";
+import { DEFAULT_TIMEOUT_MS, WorkerHost, type WorkerLike, type WorkerPort } from "./supervisor";
 
 /** What one cell produced at build time. */
 export interface CellResult {
@@ -58,9 +58,9 @@ export const wallClock: CellClock = {
   },
 };
 
-const BOOT = fileURLToPath(new URL("./node-worker-boot.mjs", import.meta.url));
-const ENTRY = fileURLToPath(new URL("./node-worker.ts", import.meta.url));
-const LIBRARY = fileURLToPath(new URL("../lib/index.ts", import.meta.url));
+const BOOT = fileURLToPath(new URL("../engine/node-worker-boot.mjs", import.meta.url));
+const ENTRY = fileURLToPath(new URL("../engine/node-worker.ts", import.meta.url));
+const LIBRARY = fileURLToPath(new URL("../../lib/index.ts", import.meta.url));
 
 /**
  * Runs the `cell` definitions (solutions are ignored) in page order and

@@ -12,14 +12,14 @@ vi.mock("sucrase", async (importOriginal) => {
     },
   };
 });
-import { Notebook } from "../../src/notebook/run";
+import { Engine } from "../../src/notebook/engine/engine";
 import type { CellSource, Output, WorkerToPage } from "../../src/notebook/protocol";
 import * as library from "../../src/lib/index";
 
 /** An engine over `cells` that records every message. */
 function notebook(cells: CellSource[]) {
   const messages: WorkerToPage[] = [];
-  const nb = new Notebook({ modules: { transformer: library }, send: (m) => messages.push(m), assetBase: "/course/" });
+  const nb = new Engine({ modules: { transformer: library }, send: (m) => messages.push(m), assetBase: "/course/" });
   nb.setCells(cells);
   const of = (runId: number, cellId: string) => messages.filter((m) => "cellId" in m && m.runId === runId && m.cellId === cellId);
   const outputs = (runId: number, cellId: string): Output[] =>
@@ -30,7 +30,7 @@ function notebook(cells: CellSource[]) {
   return { nb, messages, of, outputs, values, error };
 }
 
-describe("Notebook: shared scope and reruns", () => {
+describe("Engine: shared scope and reruns", () => {
   it("shares top-level names with later cells and shows the last expression", async () => {
     const t = notebook([
       { id: "a", code: 'import { tensor } from "transformer";\nconst x = tensor([[1, 2], [3, 4]]);' },
@@ -112,7 +112,7 @@ describe("Notebook: shared scope and reruns", () => {
   });
 });
 
-describe("Notebook: errors in the reader's TypeScript", () => {
+describe("Engine: errors in the reader's TypeScript", () => {
   it("locates a syntax error at its line and column", async () => {
     const t = notebook([{ id: "a", code: "const ok: number = 1;\nconst broken = (1 + ;" }]);
     await t.nb.runAll(1);
@@ -151,7 +151,7 @@ describe("Notebook: errors in the reader's TypeScript", () => {
   });
 });
 
-describe("Notebook: imports are per cell", () => {
+describe("Engine: imports are per cell", () => {
   it("does not share an imported name, and the error names the import that fixes it", async () => {
     const t = notebook([
       { id: "a", code: 'import { tensor } from "transformer";\nconst x = tensor([1, 2]);' },
@@ -175,7 +175,7 @@ describe("Notebook: imports are per cell", () => {
   });
 });
 
-describe("Notebook: outputs", () => {
+describe("Engine: outputs", () => {
   it("captures console.log as the cell's log outputs and restores the console", async () => {
     const original = console.log;
     const t = notebook([{ id: "a", code: 'console.log("loss", 0.5);\nconsole.warn({ step: 1 });' }]);

@@ -72,14 +72,7 @@ const FLAGS = {
  * doing nothing.
  */
 export function parseCellMeta(meta: string): CellOptions {
-  const options: CellOptions = {
-    hidden: false,
-    readonly: false,
-    expectError: false,
-    timeout: DEFAULT_TIMEOUT_MS,
-    exercise: false,
-    norun: false,
-  };
+  const options = defaultCellOptions();
   for (const word of meta.trim().split(/\s+/).filter(Boolean)) {
     const [key, value] = splitOption(word);
     if (key === "cell" || key === "solution") continue;
@@ -98,6 +91,35 @@ export function parseCellMeta(meta: string): CellOptions {
       );
     }
   }
+  return options;
+}
+
+/** The options of a fence with no meta words. */
+export function defaultCellOptions(): CellOptions {
+  return { hidden: false, readonly: false, expectError: false, timeout: DEFAULT_TIMEOUT_MS, exercise: false, norun: false };
+}
+
+/**
+ * Reads the options the page receives: the build writes a cell's
+ * `CellOptions` once, as JSON in its `data-options` attribute, and the page
+ * reads them back here. Anything missing, of the wrong type or unreadable
+ * (a page edited by hand, a stale cached page) falls back to the default of
+ * that option, so a cell always runs with sane options.
+ */
+export function cellOptionsFromJson(json: string | null | undefined): CellOptions {
+  const options = defaultCellOptions();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json ?? "{}");
+  } catch {
+    return options;
+  }
+  if (typeof raw !== "object" || raw === null) return options;
+  const given = raw as Record<string, unknown>;
+  for (const flag of Object.values(FLAGS)) if (typeof given[flag] === "boolean") options[flag] = given[flag];
+  if (typeof given.timeout === "number" && Number.isFinite(given.timeout) && given.timeout > 0) options.timeout = given.timeout;
+  if (typeof given.id === "string") options.id = given.id;
+  if (typeof given.solutionFor === "string") options.solutionFor = given.solutionFor;
   return options;
 }
 

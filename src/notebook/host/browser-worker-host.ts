@@ -2,13 +2,13 @@
  * The page's side of the worker: a Web Worker behind the `WorkerLike`
  * interface of the shared supervisor (../host.ts), which does the rest.
  */
-import type { WorkerLike, WorkerPort } from "../host";
+import type { WorkerLike, WorkerPort } from "./supervisor";
 
-export { WorkerHost, type WorkerHostEvents, type WorkerLike } from "../host";
+export { WorkerHost, type WorkerHostEvents, type WorkerLike } from "./supervisor";
 
 /** Starts the chapter's Web Worker and adapts it for the host. */
 export function startBrowserWorker(): WorkerLike {
-  const worker = new Worker(new URL("../worker.ts", import.meta.url), { type: "module", name: "notebook" });
+  const worker = new Worker(new URL("../engine/browser-worker.ts", import.meta.url), { type: "module", name: "notebook" });
   const like: WorkerLike = {
     onmessage: null,
     onerror: null,

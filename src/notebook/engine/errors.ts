@@ -6,8 +6,8 @@
  * naming that file is the reader's code: its line and column are mapped back
  * through the cell's transpilation. Runtime internals are dropped.
  */
-import type { CellError } from "./protocol";
-import { PRELUDE_LINES, type CellSyntaxError, type TranspiledCell } from "./transpile";
+import type { CellError } from "../protocol";
+import { PRELUDE_LINES, type CellSyntaxError, type TranspiledCell } from "../compile/transpile";
 
 /** Finds the transpilation of the cell whose stack-trace file id is `safeId`. */
 export type CellLookup = (safeId: string) => { id: string; cell: TranspiledCell } | undefined;

@@ -4,7 +4,7 @@
  * post-norm block, the scores divided by d_k) with a plain message, and asks
  * which one the reader's result matches.
  */
-import { isTensorLike, shapeText, type TensorLike } from "../tensor-like";
+import { isTensorLike, shapeText, type TensorLike } from "./tensor-like";
 
 /** A result a check compares: a tensor, or plain numbers. */
 export type Answer = TensorLike | ArrayLike<number> | number;

@@ -1,6 +1,6 @@
 /**
  * The Web Worker entry: one per chapter page. Loads the library, runs the
- * chapter's cells with the engine (run.ts) and posts every report to the page.
+ * chapter's cells with the engine (engine.ts) and posts every report to the page.
  * The page starts it with
  * `new Worker(new URL("../worker.ts", import.meta.url), { type: "module" })`.
  *
@@ -14,8 +14,8 @@
  * off: the functions used here were bound before the cell existed.
  */
 /// <reference lib="webworker" />
-import type { PageToWorker, WorkerToPage } from "./protocol";
-import { serveNotebook } from "./serve";
+import type { PageToWorker, WorkerToPage } from "../protocol";
+import { connectEngine } from "./connect";
 import { installCellTimers } from "./timers";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -27,9 +27,9 @@ const postToPage = port.postMessage.bind(port) as (message: WorkerToPage) => voi
 const dataOf = Function.prototype.call.bind(Object.getOwnPropertyDescriptor(MessageEvent.prototype, "data")!.get!) as (event: MessageEvent) => PageToWorker;
 const timers = installCellTimers();
 
-const receive = serveNotebook({
+const receive = connectEngine({
   post: postToPage,
-  loadModules: async () => ({ transformer: await import("../lib/index") }),
+  loadModules: async () => ({ transformer: await import("../../lib/index") }),
   timers,
 });
 

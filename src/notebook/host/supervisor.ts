@@ -13,8 +13,8 @@
  * running, a second clock makes sure the worker does not fall silent.
  * Starting a fresh worker and rebuilding the scope is the caller's decision.
  */
-import type { ConnectMessage, PageToWorker, WorkerToPage } from "./protocol";
-import { DEFAULT_TIMEOUT_MS } from "./cells";
+import type { ConnectMessage, PageToWorker, WorkerToPage } from "../protocol";
+import { DEFAULT_TIMEOUT_MS } from "../compile/cells";
 import { parseWorkerMessage, RunTracker } from "./validate";
 
 export { DEFAULT_TIMEOUT_MS };

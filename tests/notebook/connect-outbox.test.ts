@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { outbox } from "../../src/notebook/serve";
+import { outbox } from "../../src/notebook/engine/connect";
 import type { WorkerToPage } from "../../src/notebook/protocol";
 
 /** An outbox whose frame timer the test fires by hand. */

@@ -8,8 +8,8 @@
  */
 import type { CellError, CellSource, PageToWorker, WorkerToPage } from "../protocol";
 import type { CellEventDetail, NotebookCell } from "./cell-element";
-import { DEFAULT_TIMEOUT_MS, WorkerHost } from "../host";
-import { startBrowserWorker } from "./worker-host";
+import { DEFAULT_TIMEOUT_MS, WorkerHost } from "../host/supervisor";
+import { startBrowserWorker } from "../host/browser-worker-host";
 
 /** How long Stop waits for a cell to notice `signal` before terminating the worker. */
 const STOP_GRACE_MS = 1500;

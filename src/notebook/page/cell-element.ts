@@ -5,7 +5,7 @@
  * back the methods below as the worker reports.
  */
 import type { CellError, Output } from "../protocol";
-import { DEFAULT_TIMEOUT_MS } from "../cells";
+import { cellOptionsFromJson, type CellOptions } from "../compile/cells";
 import type { EditorHandle } from "./editor";
 import { EditStore, editFromStorageEvent } from "./persistence";
 import { OutputArea } from "./outputs";
@@ -59,6 +59,7 @@ export class NotebookCell extends HTMLElement {
   private noticeKind: "restored" | "warning" | "" = "";
   /** The code the output on screen came from (the original code for the build's output). */
   private outputCode = "";
+  private parsedOptions?: CellOptions;
 
   /** The cell's id within its chapter. */
   get cellId(): string {
@@ -75,13 +76,17 @@ export class NotebookCell extends HTMLElement {
   get currentCode(): string {
     return this.code;
   }
+  /** The cell's options, as the build wrote them (`data-options`, one `CellOptions` JSON). */
+  get options(): CellOptions {
+    return (this.parsedOptions ??= cellOptionsFromJson(this.dataset.options));
+  }
   /** Time limit in ms. */
   get timeoutMs(): number {
-    return Number(this.dataset.timeout) || DEFAULT_TIMEOUT_MS;
+    return this.options.timeout;
   }
   /** `norun` cells are left out of Run all. */
   get runByHandOnly(): boolean {
-    return this.hasAttribute("data-norun");
+    return this.options.norun;
   }
 
   connectedCallback(): void {
