@@ -1,8 +1,8 @@
 /**
  * The Web Worker entry: one per chapter page. Loads the library, runs the
  * chapter's cells with the engine (engine.ts) and posts every report to the page.
- * The page starts it with
- * `new Worker(new URL("../worker.ts", import.meta.url), { type: "module" })`.
+ * The page starts it (host/browser-worker-host.ts) with
+ * `new Worker(new URL("../engine/browser-worker.ts", import.meta.url), { type: "module" })`.
  *
  * Cells run in this worker's global scope, so everything they could reach is
  * put out of reach before any of them runs. The runtime talks to the page on
