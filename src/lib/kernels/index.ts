@@ -76,7 +76,26 @@ export interface Kernels {
    * `erfc`, not `1 + erf`, which cancels to 0).
    */
   gelu(x: Float32Array, out: Float32Array, cdf: Float32Array): void;
+
+  /**
+   * GELU's backward pass: for every `i < x.length`,
+   * `gx[i] = g[i]·(cdf[i] + x[i]·φ(x[i]))`, with `cdf` what {@link gelu}
+   * wrote for this x and φ the standard normal density `e^(-x²/2)/√(2π)`.
+   * All four arrays have x's length; `gx` is overwritten.
+   */
+  geluBackward(x: Float32Array, cdf: Float32Array, g: Float32Array, gx: Float32Array): void;
+
+  /**
+   * Softmax of each row of `x [rows, length]`, row-major, into `out` (same
+   * length, overwritten; it may be x itself): `out[r, j] = e^(x[r, j] - max) / Σ e^(x[r, ·] - max)`,
+   * with max the row's largest number. Entries of `-Infinity` get 0; a row of
+   * only `-Infinity` (or with a NaN or +Infinity) becomes NaN. rows or length may be 0.
+   */
+  softmax(x: Float32Array, out: Float32Array, rows: number, length: number): void;
 }
+
+/** The functions every kernel set provides (what {@link registerKernels} checks for). */
+const KERNEL_FUNCTIONS = ["gemm", "gelu", "geluBackward", "softmax"] as const;
 
 /** Names of the kernel sets the library knows of; others may be registered. */
 export type KernelSetName = "typescript" | "wasm" | (string & {});
@@ -104,7 +123,7 @@ if (wasm) {
  */
 export function registerKernels(name: KernelSetName, impl: Kernels): void {
   if (name === "typescript") throw new Error('registerKernels: "typescript" is the built-in default set and cannot be replaced');
-  for (const key of ["gemm", "gelu"] as const) {
+  for (const key of KERNEL_FUNCTIONS) {
     if (typeof impl?.[key] !== "function") throw new Error(`registerKernels: the "${name}" set has no ${key}() function`);
   }
   registered.set(name, impl);

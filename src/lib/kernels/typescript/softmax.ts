@@ -1,0 +1,26 @@
+/**
+ * Softmax's forward loop over contiguous rows. The op (`ops/softmax.ts`)
+ * owns axes, strided rows, logSoftmax and the backward rule.
+ */
+
+/**
+ * `out[r, j] = e^(x[r, j] - max_r) / Σ_j e^(x[r, j] - max_r)` for `rows` rows
+ * of `length` numbers, row-major (`[rows, length] -> [rows, length]`).
+ * Subtracting the row maximum keeps `exp` from overflowing. The sum is kept
+ * in double precision. A row of only `-Infinity` becomes NaN, as in PyTorch.
+ */
+export function softmax(x: Float32Array, out: Float32Array, rows: number, length: number): void {
+  for (let r = 0; r < rows; r++) {
+    const start = r * length, end = start + length;
+    let max = -Infinity;
+    for (let at = start; at < end; at++) if (x[at] > max) max = x[at];
+    let total = 0;
+    for (let at = start; at < end; at++) {
+      const e = Math.exp(x[at] - max);
+      out[at] = e;
+      total += e;
+    }
+    const scale = 1 / total;
+    for (let at = start; at < end; at++) out[at] *= scale;
+  }
+}
