@@ -60,7 +60,7 @@ export async function buildModules(): Promise<string> {
     `/** gemm.wat with relaxed SIMD's fused multiply-add (${relaxed.length} bytes), base64. */`,
     `export const GEMM_RELAXED_SIMD =\n${base64Lines(relaxed)};`,
     "",
-    `/** activations.wat (GELU, softmax) with plain SIMD (${activations.length} bytes), base64. */`,
+    `/** activations.wat (GELU, softmax, layer normalization) with plain SIMD (${activations.length} bytes), base64. */`,
     `export const ACTIVATIONS_SIMD =\n${base64Lines(activations)};`,
     "",
   ].join("\n");

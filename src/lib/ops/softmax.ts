@@ -55,6 +55,10 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   return fromOp("softmax", y, x.shape.slice(), [x], (g) => {
     // dx_k = y_k · (g_k - Σ_j g_j y_j)
     const gx = allocate(x.size);
+    if (inner === 1) {
+      getKernels().softmaxBackward(y, g, gx, outer, length); // contiguous rows: the kernel's loop
+      return [gx];
+    }
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * length * inner + i;

@@ -1,4 +1,5 @@
-;; GELU (forward and backward) and softmax with WebAssembly SIMD, four numbers at a time.
+;; GELU, softmax and layer normalization (forward and backward) with
+;; WebAssembly SIMD, four numbers at a time.
 ;;
 ;; The second source of src/lib/kernels/wasm/modules.ts, next to gemm.wat
 ;; (rebuild with `npm run build:wasm`); one variant, plain SIMD. The memory is
@@ -185,6 +186,226 @@
           (local.set $at (i32.add (local.get $at) (i32.const 4)))
           (br $scaleTail)))
       (local.set $x (local.get $end))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br_if $eachRow (i32.lt_u (local.get $row) (local.get $rows)))))
+
+  ;; Softmax backward, row by row: gx = y·(g - Σ g·y), with y the softmax's
+  ;; output. Rows as in softmax; gx may not overlap y or g.
+  (func (export "softmaxBackward") (param $y i32) (param $g i32) (param $gx i32) (param $rows i32) (param $len i32)
+    (local $row i32) (local $j i32) (local $vecLen i32) (local $acc v128) (local $dot f32) (local $dots v128)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $len))) (then (return)))
+    (local.set $vecLen (i32.and (local.get $len) (i32.const -4)))
+    (loop $eachRow
+      ;; Σ g·y: four running sums, then the numbers left over
+      (local.set $acc (v128.const f32x4 0 0 0 0))
+      (local.set $j (i32.const 0))
+      (block $dotDone
+        (loop $dotVectors
+          (br_if $dotDone (i32.ge_u (local.get $j) (local.get $vecLen)))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+            (v128.load (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
+            (v128.load (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2)))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $dotVectors)))
+      (local.set $dot (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      (block $dotTailDone
+        (loop $dotTail
+          (br_if $dotTailDone (i32.ge_u (local.get $j) (local.get $len)))
+          (local.set $dot (f32.add (local.get $dot) (f32.mul
+            (f32.load (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
+            (f32.load (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2)))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $dotTail)))
+      ;; gx = y·(g - dot)
+      (local.set $dots (f32x4.splat (local.get $dot)))
+      (local.set $j (i32.const 0))
+      (block $gradDone
+        (loop $gradVectors
+          (br_if $gradDone (i32.ge_u (local.get $j) (local.get $vecLen)))
+          (v128.store (i32.add (local.get $gx) (i32.shl (local.get $j) (i32.const 2)))
+            (f32x4.mul (v128.load (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))))
+              (f32x4.sub (v128.load (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2)))) (local.get $dots))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $gradVectors)))
+      (block $gradTailDone
+        (loop $gradTail
+          (br_if $gradTailDone (i32.ge_u (local.get $j) (local.get $len)))
+          (f32.store (i32.add (local.get $gx) (i32.shl (local.get $j) (i32.const 2)))
+            (f32.mul (f32.load (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))))
+              (f32.sub (f32.load (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2)))) (local.get $dot))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $gradTail)))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $len) (i32.const 2))))
+      (local.set $g (i32.add (local.get $g) (i32.shl (local.get $len) (i32.const 2))))
+      (local.set $gx (i32.add (local.get $gx) (i32.shl (local.get $len) (i32.const 2))))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br_if $eachRow (i32.lt_u (local.get $row) (local.get $rows)))))
+  ;; Layer normalization over rows of d numbers, row r at 4·r·d bytes from
+  ;; each array's start: mean and variance of the row (biased, over d),
+  ;; rstd = 1/√(var + eps), normalized = (x - mean)·rstd,
+  ;; out = normalized·gamma + beta. Vectors of 4 along the row, then the
+  ;; d mod 4 numbers left over one by one (`$j` counts bytes along the row).
+  (func (export "layerNorm")
+    (param $x i32) (param $gamma i32) (param $beta i32) (param $out i32) (param $normalized i32) (param $rstd i32)
+    (param $rows i32) (param $d i32) (param $eps f32)
+    (local $row i32) (local $j i32) (local $vecBytes i32) (local $rowBytes i32)
+    (local $acc v128) (local $total f32) (local $mean f32) (local $s f32) (local $means v128) (local $ss v128)
+    (local $xhat v128) (local $h f32)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $d))) (then (return)))
+    (local.set $rowBytes (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $vecBytes (i32.and (local.get $rowBytes) (i32.const -16)))
+    (loop $eachRow
+      ;; the mean
+      (local.set $acc (v128.const f32x4 0 0 0 0))
+      (local.set $j (i32.const 0))
+      (block $sumDone (loop $sumVectors
+        (br_if $sumDone (i32.ge_u (local.get $j) (local.get $vecBytes)))
+        (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (local.get $x) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $sumVectors)))
+      (local.set $total (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      (block $sumTailDone (loop $sumTail
+        (br_if $sumTailDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $total (f32.add (local.get $total) (f32.load (i32.add (local.get $x) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $sumTail)))
+      (local.set $mean (f32.div (local.get $total) (f32.convert_i32_u (local.get $d))))
+      (local.set $means (f32x4.splat (local.get $mean)))
+      ;; the variance, from the deviations (not E[x²] - mean², which cancels)
+      (local.set $acc (v128.const f32x4 0 0 0 0))
+      (local.set $j (i32.const 0))
+      (block $varDone (loop $varVectors
+        (br_if $varDone (i32.ge_u (local.get $j) (local.get $vecBytes)))
+        (local.set $xhat (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $j))) (local.get $means)))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $xhat) (local.get $xhat))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $varVectors)))
+      (local.set $total (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      (block $varTailDone (loop $varTail
+        (br_if $varTailDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $h (f32.sub (f32.load (i32.add (local.get $x) (local.get $j))) (local.get $mean)))
+        (local.set $total (f32.add (local.get $total) (f32.mul (local.get $h) (local.get $h))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $varTail)))
+      (local.set $s (f32.div (f32.const 1) (f32.sqrt (f32.add
+        (f32.div (local.get $total) (f32.convert_i32_u (local.get $d))) (local.get $eps)))))
+      (f32.store (local.get $rstd) (local.get $s))
+      (local.set $ss (f32x4.splat (local.get $s)))
+      ;; normalize, scale, shift
+      (local.set $j (i32.const 0))
+      (block $normDone (loop $normVectors
+        (br_if $normDone (i32.ge_u (local.get $j) (local.get $vecBytes)))
+        (local.set $xhat (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $j))) (local.get $means)) (local.get $ss)))
+        (v128.store (i32.add (local.get $normalized) (local.get $j)) (local.get $xhat))
+        (v128.store (i32.add (local.get $out) (local.get $j)) (f32x4.add
+          (f32x4.mul (local.get $xhat) (v128.load (i32.add (local.get $gamma) (local.get $j))))
+          (v128.load (i32.add (local.get $beta) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $normVectors)))
+      (block $normTailDone (loop $normTail
+        (br_if $normTailDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $h (f32.mul (f32.sub (f32.load (i32.add (local.get $x) (local.get $j))) (local.get $mean)) (local.get $s)))
+        (f32.store (i32.add (local.get $normalized) (local.get $j)) (local.get $h))
+        (f32.store (i32.add (local.get $out) (local.get $j)) (f32.add
+          (f32.mul (local.get $h) (f32.load (i32.add (local.get $gamma) (local.get $j))))
+          (f32.load (i32.add (local.get $beta) (local.get $j)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $normTail)))
+      (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+      (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+      (local.set $normalized (i32.add (local.get $normalized) (local.get $rowBytes)))
+      (local.set $rstd (i32.add (local.get $rstd) (i32.const 4)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br_if $eachRow (i32.lt_u (local.get $row) (local.get $rows)))))
+
+  ;; Layer normalization backward, rows as in layerNorm, from the gradient g
+  ;; of the output: gGamma += Σ_rows g·x̂ and gBeta += Σ_rows g (both [d],
+  ;; added into); and, when $withGx, with ĝ = g·gamma,
+  ;; gx = rstd·(ĝ - mean(ĝ) - x̂·mean(ĝ·x̂)), means over the row.
+  (func (export "layerNormBackward")
+    (param $g i32) (param $gamma i32) (param $normalized i32) (param $rstd i32)
+    (param $gx i32) (param $gGamma i32) (param $gBeta i32) (param $rows i32) (param $d i32) (param $withGx i32)
+    (local $row i32) (local $j i32) (local $vecBytes i32) (local $rowBytes i32)
+    (local $gv v128) (local $xv v128) (local $gh v128) (local $accG v128) (local $accGX v128)
+    (local $meanG f32) (local $meanGX f32) (local $gs f32) (local $xs f32) (local $hs f32)
+    (local $meanGs v128) (local $meanGXs v128) (local $ss v128)
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $d))) (then (return)))
+    (local.set $rowBytes (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $vecBytes (i32.and (local.get $rowBytes) (i32.const -16)))
+    (loop $eachRow
+      (local.set $accG (v128.const f32x4 0 0 0 0))
+      (local.set $accGX (v128.const f32x4 0 0 0 0))
+      (local.set $j (i32.const 0))
+      (block $sumDone (loop $sumVectors
+        (br_if $sumDone (i32.ge_u (local.get $j) (local.get $vecBytes)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $j))))
+        (local.set $xv (v128.load (i32.add (local.get $normalized) (local.get $j))))
+        (local.set $gh (f32x4.mul (local.get $gv) (v128.load (i32.add (local.get $gamma) (local.get $j)))))
+        (local.set $accG (f32x4.add (local.get $accG) (local.get $gh)))
+        (local.set $accGX (f32x4.add (local.get $accGX) (f32x4.mul (local.get $gh) (local.get $xv))))
+        (v128.store (i32.add (local.get $gGamma) (local.get $j))
+          (f32x4.add (v128.load (i32.add (local.get $gGamma) (local.get $j))) (f32x4.mul (local.get $gv) (local.get $xv))))
+        (v128.store (i32.add (local.get $gBeta) (local.get $j))
+          (f32x4.add (v128.load (i32.add (local.get $gBeta) (local.get $j))) (local.get $gv)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $sumVectors)))
+      (local.set $meanG (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $accG)) (f32x4.extract_lane 1 (local.get $accG)))
+        (f32.add (f32x4.extract_lane 2 (local.get $accG)) (f32x4.extract_lane 3 (local.get $accG)))))
+      (local.set $meanGX (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $accGX)) (f32x4.extract_lane 1 (local.get $accGX)))
+        (f32.add (f32x4.extract_lane 2 (local.get $accGX)) (f32x4.extract_lane 3 (local.get $accGX)))))
+      (block $sumTailDone (loop $sumTail
+        (br_if $sumTailDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $j))))
+        (local.set $xs (f32.load (i32.add (local.get $normalized) (local.get $j))))
+        (local.set $hs (f32.mul (local.get $gs) (f32.load (i32.add (local.get $gamma) (local.get $j)))))
+        (local.set $meanG (f32.add (local.get $meanG) (local.get $hs)))
+        (local.set $meanGX (f32.add (local.get $meanGX) (f32.mul (local.get $hs) (local.get $xs))))
+        (f32.store (i32.add (local.get $gGamma) (local.get $j))
+          (f32.add (f32.load (i32.add (local.get $gGamma) (local.get $j))) (f32.mul (local.get $gs) (local.get $xs))))
+        (f32.store (i32.add (local.get $gBeta) (local.get $j))
+          (f32.add (f32.load (i32.add (local.get $gBeta) (local.get $j))) (local.get $gs)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $sumTail)))
+      (if (local.get $withGx)
+        (then
+          (local.set $meanG (f32.div (local.get $meanG) (f32.convert_i32_u (local.get $d))))
+          (local.set $meanGX (f32.div (local.get $meanGX) (f32.convert_i32_u (local.get $d))))
+          (local.set $meanGs (f32x4.splat (local.get $meanG)))
+          (local.set $meanGXs (f32x4.splat (local.get $meanGX)))
+          (local.set $ss (v128.load32_splat (local.get $rstd)))
+          (local.set $j (i32.const 0))
+          (block $gradDone (loop $gradVectors
+            (br_if $gradDone (i32.ge_u (local.get $j) (local.get $vecBytes)))
+            (v128.store (i32.add (local.get $gx) (local.get $j)) (f32x4.mul (local.get $ss)
+              (f32x4.sub
+                (f32x4.sub
+                  (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $j))) (v128.load (i32.add (local.get $gamma) (local.get $j))))
+                  (local.get $meanGs))
+                (f32x4.mul (v128.load (i32.add (local.get $normalized) (local.get $j))) (local.get $meanGXs)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $gradVectors)))
+          (block $gradTailDone (loop $gradTail
+            (br_if $gradTailDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (f32.store (i32.add (local.get $gx) (local.get $j)) (f32.mul (f32.load (local.get $rstd))
+              (f32.sub
+                (f32.sub
+                  (f32.mul (f32.load (i32.add (local.get $g) (local.get $j))) (f32.load (i32.add (local.get $gamma) (local.get $j))))
+                  (local.get $meanG))
+                (f32.mul (f32.load (i32.add (local.get $normalized) (local.get $j))) (local.get $meanGX)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $gradTail)))))
+      (local.set $g (i32.add (local.get $g) (local.get $rowBytes)))
+      (local.set $normalized (i32.add (local.get $normalized) (local.get $rowBytes)))
+      (local.set $gx (i32.add (local.get $gx) (local.get $rowBytes)))
+      (local.set $rstd (i32.add (local.get $rstd) (i32.const 4)))
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (br_if $eachRow (i32.lt_u (local.get $row) (local.get $rows)))))
 )
