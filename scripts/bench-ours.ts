@@ -14,8 +14,13 @@ import {
 
 /** What the main thread sends: time `calls` calls of a case, or keep calling it for `warmUpMs`. */
 export type BenchRequest = { name: string; calls?: number; warmUpMs?: number };
-/** What this side answers: milliseconds per call, and the kernel set they ran on. */
-export type BenchReply = { times: number[]; kernels: string };
+/**
+ * What this side answers: wall-clock and CPU milliseconds of each call, and
+ * the kernel set they ran on. The CPU time is the process's (every thread):
+ * the main thread waits for this answer meanwhile, so it is this call's own,
+ * V8's compiler and garbage-collector threads included.
+ */
+export type BenchReply = { times: number[]; cpuTimes: number[]; kernels: string };
 
 // `BENCH_KERNELS=typescript npm run bench` measures the TypeScript kernels; by default
 // the library picks its kernels itself (WebAssembly SIMD where the engine has it).
@@ -64,11 +69,13 @@ parentPort!.on("message", ({ name, calls = 1, warmUpMs = 0 }: BenchRequest) => {
   const run = cases.get(name)!;
   const warmUpStart = performance.now();
   while (performance.now() - warmUpStart < warmUpMs) run();
-  const times: number[] = [];
+  const times: number[] = [], cpuTimes: number[] = [];
   for (let i = 0; i < calls; i++) {
-    const t0 = performance.now();
+    const cpu0 = process.cpuUsage(), t0 = performance.now();
     run();
     times.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
   }
-  parentPort!.postMessage({ times, kernels: kernelName() } satisfies BenchReply);
+  parentPort!.postMessage({ times, cpuTimes, kernels: kernelName() } satisfies BenchReply);
 });

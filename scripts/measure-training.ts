@@ -6,6 +6,8 @@
  *
  *   npx tsx scripts/measure-training.ts [--seed 0] [--steps N] [--eval-seed 1] [--kernels typescript|wasm]
  *
+ * (`--name value` or `--name=value`.)
+ *
  * Prints the training time, steps per second, the test accuracy and object
  * attention ratio, the CPU time Chromium used meanwhile, and the machine's
  * load average: on a shared machine the wall time grows with the load while
@@ -28,15 +30,21 @@ const CHROMIUM_ARGS = [
 /** The accuracy issue 5 asks the in-page training to reach. */
 const TARGET_ACCURACY = 0.95;
 
-function option(name: string, fallback?: number): number | undefined {
+/** The value given as `--name value` or `--name=value`, if any. */
+function optionText(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (at >= 0) return process.argv[at + 1];
+  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+function option(name: string, fallback?: number): number | undefined {
+  const text = optionText(name);
+  return text === undefined ? fallback : Number(text);
 }
 const seed = option("seed", 0)!;
 const steps = option("steps"); // undefined: the recipe's own default
 const evalSeed = option("eval-seed", 1)!;
 /** A kernel set to force; by default the library picks (WebAssembly SIMD where the engine has it). */
-const kernels = process.argv.includes("--kernels") ? process.argv[process.argv.indexOf("--kernels") + 1] : undefined;
+const kernels = optionText("kernels");
 
 /** What the worker posts back when training and evaluation are done. */
 interface WorkerResult {

@@ -30,7 +30,7 @@ afterEach(() => {
 });
 
 describe("the committed WebAssembly module", () => {
-  it("is what `npm run build:wasm` assembles from gemm.wat today", async () => {
+  it("is what `npm run build:wasm` assembles from gemm.wat and activations.wat today", async () => {
     const committed = readFileSync(here("../../src/lib/kernels/wasm/modules.ts"), "utf8");
     expect(await buildModules(), "modules.ts is stale: run npm run build:wasm").toBe(committed);
   });
@@ -110,6 +110,33 @@ describe("fallbacks", () => {
     small.gemm(a, 0, k, 1, b, 0, 4, 1, c1, 0, 4, 70, 4);
     typescriptKernels.gemm(a, 0, k, 1, b, 0, 4, 1, c2, 0, 4, 70, 4);
     c1.forEach((v, i) => expect(v).toBeCloseTo(c2[i], 4));
+  });
+
+  it("GELU, softmax and layer norm too large for the kernels' memory run on the TypeScript kernels, bit for bit", () => {
+    const small = createWasmKernels(typescriptKernels, { pages: 1 })!; // 16 k numbers
+    const rng = new Random(6);
+    const n = 6000; // GELU needs 3n, its backward 4n, softmax n (fits), its backward 3n, layer norm about 3n
+    const x = Float32Array.from({ length: n }, () => 3 * rng.normal()), g = Float32Array.from({ length: n }, () => rng.normal());
+    const run = (kernels: typeof typescriptKernels) => {
+      const out = new Float32Array(n), cdf = new Float32Array(n), gx = new Float32Array(n), y = new Float32Array(n), gy = new Float32Array(n);
+      kernels.gelu(x, out, cdf);
+      kernels.geluBackward(x, cdf, g, gx);
+      typescriptKernels.softmax(x, y, 60, 100); // the same y for both backward passes
+      kernels.softmaxBackward(y, g, gy, 60, 100);
+      const gamma = g.subarray(0, 100), beta = g.subarray(100, 200);
+      const ln = new Float32Array(n), normalized = new Float32Array(n), rstd = new Float32Array(60), lgx = new Float32Array(n);
+      const gGamma = new Float32Array(100), gBeta = new Float32Array(100);
+      kernels.layerNorm(x, gamma, beta, 1e-5, ln, normalized, rstd, 60, 100);
+      kernels.layerNormBackward(g, gamma, normalized, rstd, lgx, gGamma, gBeta, 60, 100);
+      return [out, cdf, gx, gy, ln, normalized, rstd, lgx, gGamma, gBeta].map((a) => Array.from(a));
+    };
+    expect(run(small)).toEqual(run(typescriptKernels));
+    // while a small softmax still runs on WebAssembly: float32 sums, not the TypeScript kernel's double ones
+    const [viaWasm, viaTs] = [new Float32Array(n), new Float32Array(n)];
+    small.softmax(x, viaWasm, 60, 100);
+    typescriptKernels.softmax(x, viaTs, 60, 100);
+    expect(Array.from(viaWasm)).not.toEqual(Array.from(viaTs));
+    viaWasm.forEach((v, i) => expect(v).toBeCloseTo(viaTs[i], 6));
   });
 
   it("the library picks the WebAssembly kernels where the engine runs them", () => {

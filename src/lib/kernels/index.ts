@@ -76,7 +76,56 @@ export interface Kernels {
    * `erfc`, not `1 + erf`, which cancels to 0).
    */
   gelu(x: Float32Array, out: Float32Array, cdf: Float32Array): void;
+
+  /**
+   * GELU's backward pass: for every `i < x.length`,
+   * `gx[i] = g[i]·(cdf[i] + x[i]·φ(x[i]))`, with `cdf` what {@link gelu}
+   * wrote for this x and φ the standard normal density `e^(-x²/2)/√(2π)`.
+   * All four arrays have x's length; `gx` is overwritten.
+   */
+  geluBackward(x: Float32Array, cdf: Float32Array, g: Float32Array, gx: Float32Array): void;
+
+  /**
+   * Softmax of each row of `x [rows, length]`, row-major, into `out` (same
+   * length, overwritten; it may be x itself): `out[r, j] = e^(x[r, j] - max) / Σ e^(x[r, ·] - max)`,
+   * with max the row's largest number. Entries of `-Infinity` get 0; a row of
+   * only `-Infinity` (or with a NaN or +Infinity) becomes NaN. rows or length may be 0.
+   */
+  softmax(x: Float32Array, out: Float32Array, rows: number, length: number): void;
+
+  /**
+   * Softmax's backward pass over the same rows: `gx[r, k] = y[r, k]·(g[r, k] - Σ_j g[r, j]·y[r, j])`,
+   * with `y` what {@link softmax} wrote and `g` the gradient with respect to
+   * it. `gx` is overwritten and overlaps neither.
+   */
+  softmaxBackward(y: Float32Array, g: Float32Array, gx: Float32Array, rows: number, length: number): void;
+
+  /**
+   * Layer normalization of each row of `x [rows, d]`, row-major: with the
+   * row's mean and biased variance, `rstd[r] = 1/√(var + eps)`,
+   * `normalized = (x - mean)·rstd` and `out = normalized·gamma + beta`
+   * (`gamma`, `beta` `[d]`). `out`, `normalized` (`[rows, d]`) and `rstd`
+   * (`[rows]`) are overwritten; the backward pass reads the last two.
+   */
+  layerNorm(
+    x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number,
+    out: Float32Array, normalized: Float32Array, rstd: Float32Array, rows: number, d: number,
+  ): void;
+
+  /**
+   * Layer normalization's backward pass from the gradient `g [rows, d]` of
+   * its output: adds `Σ_r g·normalized` into `gGamma [d]` and `Σ_r g` into
+   * `gBeta [d]`, and unless `gx` is null writes, with ĝ = g·gamma,
+   * `gx = rstd·(ĝ - mean(ĝ) - normalized·mean(ĝ·normalized))` (means over each row).
+   */
+  layerNormBackward(
+    g: Float32Array, gamma: Float32Array, normalized: Float32Array, rstd: Float32Array,
+    gx: Float32Array | null, gGamma: Float32Array, gBeta: Float32Array, rows: number, d: number,
+  ): void;
 }
+
+/** The functions every kernel set provides (what {@link registerKernels} checks for). */
+const KERNEL_FUNCTIONS = ["gemm", "gelu", "geluBackward", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward"] as const;
 
 /** Names of the kernel sets the library knows of; others may be registered. */
 export type KernelSetName = "typescript" | "wasm" | (string & {});
@@ -104,7 +153,7 @@ if (wasm) {
  */
 export function registerKernels(name: KernelSetName, impl: Kernels): void {
   if (name === "typescript") throw new Error('registerKernels: "typescript" is the built-in default set and cannot be replaced');
-  for (const key of ["gemm", "gelu"] as const) {
+  for (const key of KERNEL_FUNCTIONS) {
     if (typeof impl?.[key] !== "function") throw new Error(`registerKernels: the "${name}" set has no ${key}() function`);
   }
   registered.set(name, impl);

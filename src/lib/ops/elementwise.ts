@@ -165,15 +165,10 @@ export function gelu(x: Tensor): Tensor {
   return fromOp("gelu", out, x.shape.slice(), [x], (g) => {
     // d/dx x·Φ(x) = Φ(x) + x·φ(x), with φ the standard normal density
     const gx = allocate(n);
-    for (let i = 0; i < n; i++) {
-      const v = X[i];
-      gx[i] = g[i] * (cdf[i] + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI);
-    }
+    getKernels().geluBackward(X, cdf, g, gx);
     return [gx];
   }, [cdf]);
 }
-
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /**
  * Complementary error function `1 - erf(z)`, to about float32 precision

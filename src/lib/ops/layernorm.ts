@@ -1,3 +1,4 @@
+import { getKernels } from "../kernels/index";
 import { allocate } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp } from "../tensor";
@@ -21,45 +22,12 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   const out = allocate(x.size);
   const normalized = allocate(x.size); // x̂, kept for backward
   const rstd = allocate(rows); // 1 / sqrt(var + eps) per row
-  for (let r = 0; r < rows; r++) {
-    const o = r * d;
-    let mean = 0;
-    for (let j = 0; j < d; j++) mean += X[o + j];
-    mean /= d;
-    let variance = 0;
-    for (let j = 0; j < d; j++) variance += (X[o + j] - mean) ** 2;
-    variance /= d;
-    const s = 1 / Math.sqrt(variance + eps);
-    rstd[r] = s;
-    for (let j = 0; j < d; j++) {
-      const xhat = (X[o + j] - mean) * s;
-      normalized[o + j] = xhat;
-      out[o + j] = xhat * G[j] + B[j];
-    }
-  }
+  getKernels().layerNorm(X, G, B, eps, out, normalized, rstd, rows, d);
   return fromOp("layerNorm", out, x.shape.slice(), [x, gamma, beta], (g) => {
     const gx = x.requiresGrad ? allocate(x.size) : null;
     const gGamma = allocate(d);
     const gBeta = allocate(d);
-    for (let r = 0; r < rows; r++) {
-      const o = r * d;
-      // With ĝ = g·gamma: dx = rstd · (ĝ - mean(ĝ) - x̂ · mean(ĝ · x̂))
-      let meanG = 0;
-      let meanGX = 0;
-      for (let j = 0; j < d; j++) {
-        const gh = g[o + j] * G[j];
-        meanG += gh;
-        meanGX += gh * normalized[o + j];
-        gGamma[j] += g[o + j] * normalized[o + j];
-        gBeta[j] += g[o + j];
-      }
-      if (!gx) continue;
-      meanG /= d;
-      meanGX /= d;
-      for (let j = 0; j < d; j++) {
-        gx[o + j] = rstd[r] * (g[o + j] * G[j] - meanG - normalized[o + j] * meanGX);
-      }
-    }
+    getKernels().layerNormBackward(g, G, normalized, rstd, gx, gGamma, gBeta, rows, d);
     return [gx, gGamma, gBeta];
   }, [normalized, rstd]);
 }

@@ -114,7 +114,11 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
   if (b && (b.ndim !== 1 || b.shape[0] !== outSize)) throw new ShapeError(`linear: bias must have shape [${outSize}]: ${where()}`);
   const rows = sizeOf(x.shape.slice(0, -1));
   const out = allocate(rows * outSize);
-  if (b) for (let r = 0; r < rows; r++) out.set(b.data, r * outSize); // start from the bias, the kernel adds x @ w
+  if (b && rows > 0) {
+    // Start from the bias in every row (the kernel adds x @ w): one row, then copies that double the filled part.
+    out.set(b.data);
+    for (let filled = 1; filled < rows; filled *= 2) out.copyWithin(filled * outSize, 0, Math.min(filled, rows - filled) * outSize);
+  }
   getKernels().gemm(x.data, 0, inSize, 1, w.data, 0, outSize, 1, out, 0, rows, inSize, outSize); // [rows, in] @ [in, out]
   const parents = b ? [x, w, b] : [x, w];
   return fromOp("linear", out, [...x.shape.slice(0, -1), outSize], parents, (g) => {

@@ -36,11 +36,17 @@ function permuteData(data: Float32Array, shape: number[], axes: number[]): Float
   const inStrides = shape.map((_, a) => sizeOf(shape.slice(a + 1)));
   const strides = axes.slice(0, moved).map((a) => inStrides[a]); // input step per output axis
   const outShape = axes.slice(0, moved).map((a) => shape[a]);
-  const counter = new Array<number>(moved).fill(0);
+  // The last moved axis is a plain loop (runs `step` apart in the input); the counter
+  // steps only the axes before it, once per `count · run` numbers written.
+  if (moved === 0) return (out.set(data), out);
+  const count = outShape[moved - 1], step = strides[moved - 1], block = count * run;
+  const counter = new Array<number>(moved - 1).fill(0);
   let offset = 0;
-  for (let i = 0; i < out.length; i += run) {
-    for (let j = 0; j < run; j++) out[i + j] = data[offset + j];
-    for (let axis = moved - 1; axis >= 0; axis--) {
+  for (let i = 0; i < out.length; i += block) {
+    for (let t = 0, from = offset, to = i; t < count; t++, from += step, to += run) {
+      for (let j = 0; j < run; j++) out[to + j] = data[from + j];
+    }
+    for (let axis = moved - 2; axis >= 0; axis--) {
       counter[axis]++;
       offset += strides[axis];
       if (counter[axis] < outShape[axis]) break;

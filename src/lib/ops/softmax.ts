@@ -1,3 +1,4 @@
+import { getKernels } from "../kernels/index";
 import { allocate } from "../memory";
 import { normalizeAxis } from "../errors";
 import { Tensor, fromOp } from "../tensor";
@@ -13,6 +14,10 @@ function softmaxForward(op: string, x: Tensor, axis: number, logarithm: boolean)
   const { outer, length, inner } = splitAroundAxis(x.shape, normalizeAxis(op, axis, x.shape));
   const X = x.data;
   const out = allocate(x.size);
+  if (inner === 1 && !logarithm) {
+    getKernels().softmax(X, out, outer, length); // contiguous rows (the last axis): the kernel's loop
+    return out;
+  }
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const start = o * length * inner + i;
@@ -50,6 +55,10 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   return fromOp("softmax", y, x.shape.slice(), [x], (g) => {
     // dx_k = y_k · (g_k - Σ_j g_j y_j)
     const gx = allocate(x.size);
+    if (inner === 1) {
+      getKernels().softmaxBackward(y, g, gx, outer, length); // contiguous rows: the kernel's loop
+      return [gx];
+    }
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * length * inner + i;

@@ -1,5 +1,5 @@
 /**
- * GELU's forward loop and the fast `erfc` it rests on. The op
+ * GELU's forward and backward loops and the fast `erfc` they rest on. The op
  * (`ops/elementwise.ts`) owns shapes and the backward rule.
  */
 
@@ -16,6 +16,21 @@ export function gelu(x: Float32Array, out: Float32Array, cdf: Float32Array): voi
     out[i] = x[i] * phi;
   }
 }
+
+/**
+ * GELU's backward loop: `gx[i] = g[i]·(cdf[i] + x[i]·φ(x[i]))`, the chain
+ * rule through `d/dx x·Φ(x) = Φ(x) + x·φ(x)`, with `cdf` the Φ(x) that
+ * {@link gelu} wrote and φ the standard normal density `e^(-x²/2)/√(2π)`.
+ */
+export function geluBackward(x: Float32Array, cdf: Float32Array, g: Float32Array, gx: Float32Array): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    gx[i] = g[i] * (cdf[i] + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI);
+  }
+}
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /**
  * Complementary error function `1 - erf(z)` with relative error below

@@ -1,6 +1,8 @@
 import type { Kernels } from "../index";
-import { gelu } from "./gelu";
+import { gelu, geluBackward } from "./gelu";
 import { gemm } from "./gemm";
+import { layerNorm, layerNormBackward } from "./layerNorm";
+import { softmax, softmaxBackward } from "./softmax";
 
 /** The default kernel set: plain TypeScript, tuned for V8 (see `gemm.ts`). Runs everywhere. */
-export const typescriptKernels: Kernels = { gemm, gelu };
+export const typescriptKernels: Kernels = { gemm, gelu, geluBackward, softmax, softmaxBackward, layerNorm, layerNormBackward };

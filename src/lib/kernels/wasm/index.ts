@@ -1,6 +1,6 @@
 /**
- * The WebAssembly SIMD kernels: which variant this engine runs, and the
- * kernels themselves, ready to register with the library's kernel switch.
+ * The WebAssembly SIMD kernels (the matrix product, GELU, softmax): which
+ * variant this engine runs, and the kernels themselves, ready to register with the library's kernel switch.
  *
  * Every engine the course targets has WebAssembly SIMD (Chromium, Firefox,
  * Safari 16.4+, Node 16.4+); relaxed SIMD's fused multiply-add is newer
@@ -10,8 +10,9 @@
  * SIMD, then none (the TypeScript kernels).
  */
 import type { Kernels } from "../index";
+import { wasmActivations } from "./activations";
 import { wasmGemm } from "./gemm";
-import { GEMM_RELAXED_SIMD, GEMM_SIMD } from "./modules";
+import { ACTIVATIONS_SIMD, GEMM_RELAXED_SIMD, GEMM_SIMD } from "./modules";
 
 /** Which WebAssembly kernels an engine can run. */
 export type SimdSupport = "relaxed-simd" | "simd" | "none";
@@ -31,9 +32,10 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-let modules: { relaxed: Uint8Array<ArrayBuffer>; simd: Uint8Array<ArrayBuffer> } | null = null;
-function moduleBytes(): { relaxed: Uint8Array<ArrayBuffer>; simd: Uint8Array<ArrayBuffer> } {
-  modules ??= { relaxed: decodeBase64(GEMM_RELAXED_SIMD), simd: decodeBase64(GEMM_SIMD) };
+type ModuleBytes = { relaxed: Uint8Array<ArrayBuffer>; simd: Uint8Array<ArrayBuffer>; activations: Uint8Array<ArrayBuffer> };
+let modules: ModuleBytes | null = null;
+function moduleBytes(): ModuleBytes {
+  modules ??= { relaxed: decodeBase64(GEMM_RELAXED_SIMD), simd: decodeBase64(GEMM_SIMD), activations: decodeBase64(ACTIVATIONS_SIMD) };
   return modules;
 }
 
@@ -43,8 +45,9 @@ function moduleBytes(): { relaxed: Uint8Array<ArrayBuffer>; simd: Uint8Array<Arr
  */
 export function simdSupport(wasm: Pick<typeof WebAssembly, "validate"> | null | undefined = globalThis.WebAssembly): SimdSupport {
   if (typeof wasm?.validate !== "function") return "none";
-  const { relaxed, simd } = moduleBytes();
+  const { relaxed, simd, activations } = moduleBytes();
   try {
+    if (!wasm.validate(activations)) return "none"; // plain SIMD, as the product's "simd" variant
     if (wasm.validate(relaxed)) return "relaxed-simd";
     if (wasm.validate(simd)) return "simd";
   } catch {
@@ -62,8 +65,7 @@ export interface WasmKernels extends Kernels {
 /**
  * Instantiates the best variant this engine supports, or returns null where
  * it supports none (or cannot give it memory). `fallback` (the TypeScript
- * set) runs what has no WebAssembly kernel yet and the products too large
- * for the kernels' memory. `variant` forces one (tests compare both);
+ * set) runs the products and arrays too large for the kernels' memory. `variant` forces one (tests compare both);
  * `pages` sizes the memory (tests make it small to reach the fallback).
  */
 export function createWasmKernels(fallback: Kernels, options: { variant?: WasmKernels["variant"]; pages?: number } = {}): WasmKernels | null {
@@ -75,8 +77,10 @@ export function createWasmKernels(fallback: Kernels, options: { variant?: WasmKe
     const pages = options.pages ?? WASM_MEMORY_PAGES;
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const bytes = variant === "relaxed-simd" ? moduleBytes().relaxed : moduleBytes().simd;
+    // Both modules share the one memory: kernel calls never overlap, so each may use all of it.
     const gemm = wasmGemm(new WebAssembly.Module(bytes), memory, fallback.gemm);
-    return { gemm, gelu: fallback.gelu, variant };
+    const activations = wasmActivations(new WebAssembly.Module(moduleBytes().activations), memory, fallback);
+    return { gemm, ...activations, variant };
   } catch {
     return null; // e.g. no address space left for the memory: the TypeScript kernels carry on
   }
