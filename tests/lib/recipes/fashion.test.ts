@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
-  FASHION_CLASSES, FASHION_CONFIG, FASHION_TRAINING, Random, Tensor, ViT, evaluateFashion, fashionBatch, loadFashion, trainFashion,
+  FASHION_CLASSES, FASHION_CONFIG, FASHION_PAGE_TRAINING, FASHION_TRAINING, Random, Tensor, ViT, evaluateFashion, fashionBatch, loadFashion, trainFashion,
   type FashionSet,
 } from "transformer";
 
@@ -69,7 +69,7 @@ describe("fashionBatch", () => {
 describe("trainFashion", () => {
   it("a short run on the committed training slice lowers the loss, and the same seed repeats it", async () => {
     const train = await loadFashion(read, { split: "train" });
-    const schedule = { ...FASHION_TRAINING, batchSize: 16, lr: 3e-3, warmup: 5 };
+    const schedule = { ...FASHION_PAGE_TRAINING, batchSize: 16, warmup: 5 };
     const { result } = await trainFashion(train, { seed: 3, steps: 40, schedule });
     expect(result.steps).toBe(40);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
