@@ -167,7 +167,7 @@ describe("the documentation index's cache", () => {
     const stored = JSON.parse(readFileSync(file, "utf8"));
     writeFileSync(file, JSON.stringify({ ...stored, key: "stale" }));
     expect(cachedDocsIndex(file).fromCache).toBe(false);
-  }, 120_000);
+  }, 300_000);
 
   it("keys on the content of every file the compiler read", () => {
     const a = join(work, "key-a.ts");
@@ -180,7 +180,7 @@ describe("the documentation index's cache", () => {
 });
 
 describe("the build workers' bundle", () => {
-  it("runs cells like the TypeScript sources do, and is reused while the sources are unchanged", async () => {
+  it("runs cells like the TypeScript sources do, on the WebAssembly kernels, and is reused while the sources are unchanged", async () => {
     const cacheDir = join(work, "worker-bundle");
     const root = join(import.meta.dirname, "../../..");
     const files = await workerBundle(root, cacheDir);
@@ -190,13 +190,15 @@ describe("the build workers' bundle", () => {
         { lang: "ts", meta: "cell id=a", value: 'import { tensor, softmax } from "transformer";\nconst t = softmax(tensor([[1, 2, 3]]));\nt.shape', line: 1 },
         { lang: "ts", meta: "cell id=b", value: "Array.from(t.data, (x) => x.toFixed(3)).join(' ')", line: 6 },
         { lang: "ts", meta: "cell id=c", value: 'import { heatmap } from "notebook";\nheatmap(t, { title: "t {shape}" })', line: 9 },
+        // Build-time cells run on the WebAssembly kernels, as in the page.
+        { lang: "ts", meta: "cell id=d", value: 'import { kernelName } from "transformer";\nif (kernelName() !== "wasm") throw new Error(`kernels: ${kernelName()}`);', line: 13 },
       ],
       "x",
     );
     const run = (extra: { workerEntry?: string; libraryEntry?: string }) =>
       runCellsInNode(cells, { chapter: "x", publicDir: tmpdir(), ...extra }).then((results) => results.map(({ id, outputs, error }) => ({ id, outputs, error })));
     const bundled = await run({ workerEntry: files.entry, libraryEntry: files.libraryEntry });
-    expect(bundled.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
+    expect(bundled.map((r) => r.error)).toEqual([undefined, undefined, undefined, undefined]);
     expect(bundled).toEqual(await run({}));
   }, 180_000);
 });
