@@ -20,8 +20,8 @@ import { fingerprint } from "./cache.ts";
 
 /** What the bundle is made of (paths relative to the project folder). */
 export const WORKER_BUNDLE_INPUTS = ["src/lib", "src/notebook", "package-lock.json"];
-/** Bundles older than this, other than the current one, are deleted when a new one is written. */
-const KEEP_DAYS = 7;
+/** How many bundles are kept (the newest); older ones are deleted when a new one is written. */
+const KEEP_BUNDLES = 3;
 
 /** The two files a build worker starts from. */
 export interface WorkerFiles {
@@ -79,14 +79,20 @@ async function writeBundle(root: string, cacheDir: string, dir: string, files: W
   return files;
 }
 
-function removeOldBundles(cacheDir: string, current: string, now = Date.now()): void {
-  for (const name of readdirSync(cacheDir)) {
-    const path = join(cacheDir, name);
-    if (path === current) continue;
-    try {
-      if (now - statSync(path).mtimeMs > KEEP_DAYS * 86_400_000) rmSync(path, { recursive: true, force: true });
-    } catch {
-      // another build removed it first
-    }
+/** Keeps the current bundle and the `KEEP_BUNDLES - 1` newest others (`astro dev` writes one per library edit). */
+function removeOldBundles(cacheDir: string, current: string): void {
+  const others = readdirSync(cacheDir)
+    .map((name) => join(cacheDir, name))
+    .filter((path) => path !== current && !path.endsWith(".partial"))
+    .map((path) => ({ path, time: modified(path) }))
+    .sort((a, b) => b.time - a.time);
+  for (const { path } of others.slice(KEEP_BUNDLES - 1)) rmSync(path, { recursive: true, force: true });
+}
+
+function modified(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0; // another build removed it first
   }
 }
