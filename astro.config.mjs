@@ -4,7 +4,8 @@
  * - BASE_PATH: the sub-path the site is served under (e.g. `/ml-course/transformers/`); default `/`.
  * - SITE_URL: the public origin (e.g. `https://example.github.io`), used for canonical links and the sitemap.
  * Three more tune the pre-rendering of cells (src/notebook/build/):
- * - NOTEBOOK_FRESH=1 ignores the output cache in node_modules/.cache/notebook-outputs/ (so does CI=true).
+ * - NOTEBOOK_FRESH=1 ignores the output cache in node_modules/.cache/notebook-outputs/ (so does CI=true), and
+ *   `npm run build` (scripts/build.ts) then also ignores its cache of whole builds.
  * - NOTEBOOK_WORKERS=n runs n chapters at once (default: one per core).
  */
 import { defineConfig, passthroughImageService } from "astro/config";
@@ -30,7 +31,9 @@ function notebookBuildSummary() {
       "astro:build:start": () => siteBuildContext().cache.prune(),
       /** @param {{ logger: import("astro").AstroIntegrationLogger }} options */
       "astro:build:done": ({ logger }) => {
-        logger.info(`${summaryLine(siteBuildContext())}; build ${process.uptime().toFixed(1)} s`);
+        const cpu = process.cpuUsage();
+        const cpuSeconds = ((cpu.user + cpu.system) / 1e6).toFixed(1);
+        logger.info(`${summaryLine(siteBuildContext())}; build ${process.uptime().toFixed(1)} s, ${cpuSeconds} s CPU in this process`);
       },
     },
   };
@@ -67,6 +70,8 @@ export default defineConfig({
       },
     },
     worker: { format: "es" },
+    // Vite's table of gzip sizes gzips every chunk on every build; `npm run report` measures what readers download.
+    build: { reportCompressedSize: false },
     // The editor's documentation index, read from the library's TSDoc on every build.
     plugins: [docsIndexPlugin()],
   },

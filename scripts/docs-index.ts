@@ -7,16 +7,25 @@
  *
  * It is read from the library's own types and TSDoc with the TypeScript
  * compiler, at build time only: `docsIndexPlugin()` serves it to the page as
- * the module `virtual:docs-index`, generated on every build, so it always
- * follows what the library exports. `npx tsx scripts/docs-index.ts` prints it
- * with its size.
+ * the module `virtual:docs-index`, so it always follows what the library
+ * exports. Compiling takes several seconds of CPU time, so the plugin keeps
+ * the last index in `node_modules/.cache/docs-index/` with a hash of every
+ * input (`cachedDocsIndex`). `npx tsx scripts/docs-index.ts` prints it with
+ * its size.
  */
-import ts from "typescript";
+import type * as TypeScript from "typescript";
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { DocEntry, DocsIndex, DocSignature } from "../src/notebook/page/editor-docs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const require = createRequire(import.meta.url);
+/** The compiler, loaded only when the index is compiled (loading it costs about a second of CPU time; a cached index does not need it). */
+let ts: typeof TypeScript;
 const LIBRARY = root + "src/lib/index.ts";
 const NOTEBOOK = root + "src/notebook/engine/notebook-module.ts";
 
@@ -25,6 +34,7 @@ const MAX_TYPE = 140;
 
 /** Reads both modules with the compiler and returns the index. */
 export function buildDocsIndex(): { index: DocsIndex; files: string[] } {
+  ts ??= require("typescript") as typeof TypeScript;
   const program = ts.createProgram([LIBRARY, NOTEBOOK], {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
@@ -75,12 +85,12 @@ export function buildDocsIndex(): { index: DocsIndex; files: string[] } {
   return { index: { entries, tensorMembers: members }, files };
 }
 
-function resolve(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Symbol {
+function resolve(checker: TypeScript.TypeChecker, symbol: TypeScript.Symbol): TypeScript.Symbol {
   return symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
 }
 
 /** One entry: kind, signatures or type, and the TSDoc split into summary, details, parameters and example. */
-function describe(checker: ts.TypeChecker, exported: ts.Symbol, module: DocEntry["module"]): DocEntry {
+function describe(checker: TypeScript.TypeChecker, exported: TypeScript.Symbol, module: DocEntry["module"]): DocEntry {
   const symbol = resolve(checker, exported);
   const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
   const flags = symbol.flags;
@@ -100,7 +110,7 @@ function describe(checker: ts.TypeChecker, exported: ts.Symbol, module: DocEntry
               : "const";
   const entry: DocEntry = { name: exported.name, module, kind, summary: "" };
 
-  let callSignatures: readonly ts.Signature[] = [];
+  let callSignatures: readonly TypeScript.Signature[] = [];
   if (declaration && (kind === "function" || kind === "method" || kind === "const" || kind === "property")) {
     const type = checker.getTypeOfSymbolAtLocation(symbol, declaration);
     callSignatures = kind === "property" ? [] : type.getCallSignatures();
@@ -131,9 +141,9 @@ function describe(checker: ts.TypeChecker, exported: ts.Symbol, module: DocEntry
   return entry;
 }
 
-function signature(checker: ts.TypeChecker, s: ts.Signature): DocSignature {
+function signature(checker: TypeScript.TypeChecker, s: TypeScript.Signature): DocSignature {
   const params = s.getParameters().map((p) => {
-    const declaration = p.valueDeclaration as ts.ParameterDeclaration | undefined;
+    const declaration = p.valueDeclaration as TypeScript.ParameterDeclaration | undefined;
     const type = declaration ? checker.getTypeOfSymbolAtLocation(p, declaration) : undefined;
     const rest = declaration?.dotDotDotToken ? "..." : "";
     const optional = declaration && !declaration.initializer && (declaration.questionToken || checker.isOptionalParameter(declaration)) ? "?" : "";
@@ -150,7 +160,7 @@ function signature(checker: ts.TypeChecker, s: ts.Signature): DocSignature {
   };
 }
 
-function typeText(checker: ts.TypeChecker, type: ts.Type, at: ts.Node, expand = false): string {
+function typeText(checker: TypeScript.TypeChecker, type: TypeScript.Type, at: TypeScript.Node, expand = false): string {
   const flags = ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope | ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.WriteArrowStyleSignature;
   let text = checker.typeToString(type, at, flags);
   if (expand && (text.length < 2 || /^[A-Z]\w*$/.test(text)) && type.getProperties().length > 0) {
@@ -187,9 +197,58 @@ export function splitSummary(text: string): { summary: string; rest: string } {
   return { summary: text.replace(/\s+/g, " ").trim(), rest: "" };
 }
 
+/** Where the plugin keeps the last index it compiled. */
+export const DOCS_INDEX_CACHE = join(root, "node_modules/.cache/docs-index/index.json");
+
+interface CachedIndex {
+  key: string;
+  files: string[];
+  index: DocsIndex;
+}
+
+/**
+ * The hash of everything the index is made from: the source files the
+ * compiler read (a new import changes the file that imports it), this script,
+ * the compiler's version and the lockfile (the installed types).
+ */
+export function docsIndexKey(files: readonly string[]): string | undefined {
+  const { version } = require("typescript/package.json") as { version: string };
+  const hash = createHash("sha256").update(`typescript ${version}\0`);
+  try {
+    for (const file of [fileURLToPath(import.meta.url), join(root, "package-lock.json"), ...files]) {
+      hash.update(`${file}\0`).update(readFileSync(file)).update("\0");
+    }
+  } catch {
+    return undefined; // a file the last index read is gone: compile again
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * `buildDocsIndex()`, or the index kept in `cacheFile` when none of its
+ * inputs changed since it was compiled; `fromCache` says which.
+ */
+export function cachedDocsIndex(cacheFile = DOCS_INDEX_CACHE): { index: DocsIndex; files: string[]; fromCache: boolean } {
+  try {
+    const cached = JSON.parse(readFileSync(cacheFile, "utf8")) as CachedIndex;
+    if (Array.isArray(cached.files) && cached.key === docsIndexKey(cached.files)) return { index: cached.index, files: cached.files, fromCache: true };
+  } catch {
+    // no cache yet, or a file cut short: compile
+  }
+  const { index, files } = buildDocsIndex();
+  const key = docsIndexKey(files);
+  if (key) {
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    const partial = `${cacheFile}.${process.pid}.partial`;
+    writeFileSync(partial, JSON.stringify({ key, files, index } satisfies CachedIndex));
+    renameSync(partial, cacheFile);
+  }
+  return { index, files, fromCache: false };
+}
+
 const VIRTUAL = "virtual:docs-index";
 
-/** A Vite plugin serving the index as `virtual:docs-index`, built afresh by every build. */
+/** A Vite plugin serving the index as `virtual:docs-index` (compiled again when an input changed). */
 export function docsIndexPlugin() {
   return {
     name: "docs-index",
@@ -198,7 +257,7 @@ export function docsIndexPlugin() {
     },
     load(this: { addWatchFile(file: string): void }, id: string) {
       if (id !== "\0" + VIRTUAL) return undefined;
-      const { index, files } = buildDocsIndex();
+      const { index, files } = cachedDocsIndex();
       for (const file of files) this.addWatchFile(file);
       return `export default JSON.parse(${JSON.stringify(JSON.stringify(index))});`;
     },

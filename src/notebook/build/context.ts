@@ -5,17 +5,20 @@
  */
 import { fileURLToPath } from "node:url";
 import type { CellClock } from "../host/node-runner.ts";
-import { fingerprint, freshBuildRequested, OutputCache } from "./cache.ts";
+import { FINGERPRINT_INPUTS, fingerprint, freshBuildRequested, OutputCache, statSignature } from "./cache.ts";
 import { createCpuClock } from "./cpu-clock.ts";
 import { WorkerPool } from "./pool.ts";
+import { workerBundle, type WorkerFiles } from "./worker-bundle.ts";
 
 export interface BuildContext {
   pool: WorkerPool;
   cache: OutputCache;
   /** True when the cache is ignored (`NOTEBOOK_FRESH`, `CI`). */
   fresh: boolean;
-  /** `fingerprint()` of the library, runtime and assets (read per chapter, so `astro dev` sees library edits). */
+  /** `fingerprint()` of the library, runtime and assets (asked per chapter, so `astro dev` sees library edits; hashed again only when a file's size or time changed). */
   runtime(): string;
+  /** The build workers' bundled code (worker-bundle.ts), for the current sources. */
+  worker(): Promise<WorkerFiles>;
   clock: CellClock;
   stats: BuildStats;
 }
@@ -41,9 +44,20 @@ export function createBuildContext(options: BuildContextOptions = {}): BuildCont
     pool: new WorkerPool(options.workers),
     cache: new OutputCache(options.cacheDir ?? `${root}/node_modules/.cache/notebook-outputs`, !fresh),
     fresh,
-    runtime: () => fingerprint(root),
+    runtime: memoizedFingerprint(root),
+    worker: () => workerBundle(ROOT),
     clock: createCpuClock(),
     stats: new BuildStats(),
+  };
+}
+
+/** `fingerprint(root)`, hashed again only when the size or modification time of one of its files changed. */
+function memoizedFingerprint(root: string): () => string {
+  let last: { signature: string; hash: string } | undefined;
+  return () => {
+    const signature = statSignature(root, FINGERPRINT_INPUTS);
+    if (last?.signature !== signature) last = { signature, hash: fingerprint(root) };
+    return last.hash;
   };
 }
 

@@ -60,9 +60,17 @@ export async function prerenderChapter(cells: CellDefinition[], options: Chapter
   if (toRun.size > 0) {
     // Cells outside the plan stay in the engine (their names keep the graph whole) but do not run.
     const plan = runnable.map((cell) => (toRun.has(cell.id) ? cell : { ...cell, options: { ...cell.options, norun: true } }));
+    const worker = await context.worker();
     const results = await context.pool.run(() =>
       stats.timeRunning(() =>
-        runCellsInNode(plan, { chapter: options.chapter, publicDir: options.publicDir, assetBase, clock: context.clock, libraryEntry: WORKER_LIBRARY }),
+        runCellsInNode(plan, {
+          chapter: options.chapter,
+          publicDir: options.publicDir,
+          assetBase,
+          clock: context.clock,
+          workerEntry: worker.entry,
+          libraryEntry: worker.libraryEntry,
+        }),
       ),
     );
     const byId = new Map(runnable.map((cell) => [cell.id, cell]));

@@ -33,6 +33,8 @@ export interface NodeRunOptions {
   assetBase?: string;
   /** The library's entry file (default `src/lib/index.ts`); tests may point at a fixture. */
   libraryEntry?: string;
+  /** The worker's entry already bundled to JavaScript (build/worker-bundle.ts), started without the TypeScript loader (default: engine/node-worker.ts through it). */
+  workerEntry?: string;
   /** Measures a running cell against its time limit (default: wall-clock time). */
   clock?: CellClock;
 }
@@ -179,7 +181,7 @@ function runPass(
 
 /** A `worker_threads` Worker running node-worker.ts, adapted to the host's `WorkerLike` (`thread`: the Worker itself, for the clock). */
 export function startNodeWorker(options: NodeRunOptions): { like: WorkerLike; thread: Worker } {
-  const worker = new Worker(BOOT, {
+  const worker = new Worker(options.workerEntry ?? BOOT, {
     workerData: { entry: ENTRY, libraryEntry: options.libraryEntry ?? LIBRARY, publicDir: options.publicDir },
     stdout: false,
     stderr: false,
