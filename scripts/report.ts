@@ -222,10 +222,12 @@ async function main(): Promise<void> {
       page.setDefaultTimeout(STEP_TIMEOUT_MS);
       const html = await (await fetch(url + path)).arrayBuffer();
       const load = await measureLoad(page, url + path);
-      const { elements, shares } = await page.evaluate(() => {
-        const inside = (selector: string) => [...document.querySelectorAll(selector)].reduce((n, e) => n + e.getElementsByTagName("*").length + 1, 0);
-        return { elements: document.getElementsByTagName("*").length, shares: { math: inside(".katex"), code: inside("pre.shiki"), outputs: inside(".nb-outputs") } };
-      });
+      // No named functions inside: tsx would wrap them in a helper the page does not have.
+      const [elements, math, code, outputs] = await page.evaluate(() => [
+        document.getElementsByTagName("*").length,
+        ...[".katex", "pre.shiki", ".nb-outputs"].map((selector) => [...document.querySelectorAll(selector)].reduce((n, e) => n + e.getElementsByTagName("*").length + 1, 0)),
+      ]);
+      const shares = { math, code, outputs };
       const report: PageReport = { path: "/" + path, ...load, elements, shares, htmlKb: gzipSync(new Uint8Array(html), { level: 9 }).length / 1024 };
       const cellId = await pickCell(page);
       if (cellId && !heatmapTiming) heatmapTiming = await timeLargeHeatmap(page, cellId);
