@@ -5,9 +5,9 @@
  * that calls the library. Measured in Chromium against `dist/` served on
  * 127.0.0.1.
  *
- * Also, per page: the number of elements after load and the page's HTML
- * (gzip); and the time to draw a [512, 512] heatmap in a chapter's output
- * area (from its spec to the chart in the page), with its element count.
+ * Also, per page: the number of elements after load (and how many of them
+ * are math, highlighted code and cells' outputs) and the page's HTML (gzip);
+ * and the time to draw a [512, 512] heatmap in a chapter's output area (from its spec to the chart in the page), with its element count.
  *
  * Usage: npm run report [-- --no-build] [-- --fresh] [-- --runs 15]
  * (`--fresh` builds without the caches: every cell runs.)
@@ -42,6 +42,8 @@ interface PageReport {
   cell?: string;
   medianMs?: number;
   elements: number;
+  /** Elements inside formulas, highlighted code and cells' outputs. */
+  shares: { math: number; code: number; outputs: number };
   htmlKb: number;
 }
 
@@ -229,8 +231,13 @@ async function main(): Promise<void> {
       page.setDefaultTimeout(STEP_TIMEOUT_MS);
       const html = await (await fetch(url + path)).arrayBuffer();
       const load = await measureLoad(page, url + path);
-      const elements = await page.evaluate(() => document.getElementsByTagName("*").length);
-      const report: PageReport = { path: "/" + path, ...load, elements, htmlKb: gzipSync(new Uint8Array(html), { level: 9 }).length / 1024 };
+      // No named functions inside: tsx would wrap them in a helper the page does not have.
+      const [elements, math, code, outputs] = await page.evaluate(() => [
+        document.getElementsByTagName("*").length,
+        ...[".katex", "pre.shiki", ".nb-outputs"].map((selector) => [...document.querySelectorAll(selector)].reduce((n, e) => n + e.getElementsByTagName("*").length + 1, 0)),
+      ]);
+      const shares = { math, code, outputs };
+      const report: PageReport = { path: "/" + path, ...load, elements, shares, htmlKb: gzipSync(new Uint8Array(html), { level: 9 }).length / 1024 };
       const cellId = await pickCell(page);
       if (cellId && !heatmapTiming) heatmapTiming = await timeLargeHeatmap(page, cellId);
       if (cellId) {
@@ -251,11 +258,11 @@ async function main(): Promise<void> {
     server.close();
   }
 
-  console.log(`\n| page | JS before interaction (gzip) | CSS (gzip) | files | HTML (gzip) | elements | cell timed | Run -> output, median of ${runs} |`);
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |");
+  console.log(`\n| page | JS before interaction (gzip) | CSS (gzip) | files | HTML (gzip) | elements | math / code / outputs | cell timed | Run -> output, median of ${runs} |`);
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |");
   for (const r of reports) {
     const timing = r.medianMs === undefined ? "" : `${r.medianMs.toFixed(1)} ms`;
-    console.log(`| ${r.path} | ${r.jsKb.toFixed(1)} KB | ${r.cssKb.toFixed(1)} KB | ${r.files} | ${r.htmlKb.toFixed(1)} KB | ${r.elements} | ${r.cell ?? ""} | ${timing} |`);
+    console.log(`| ${r.path} | ${r.jsKb.toFixed(1)} KB | ${r.cssKb.toFixed(1)} KB | ${r.files} | ${r.htmlKb.toFixed(1)} KB | ${r.elements} | ${r.shares.math} / ${r.shares.code} / ${r.shares.outputs} | ${r.cell ?? ""} | ${timing} |`);
   }
   const overJs = reports.filter((r) => r.jsKb > 100);
   const overTime = reports.filter((r) => (r.medianMs ?? 0) > 50);

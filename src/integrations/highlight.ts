@@ -2,9 +2,11 @@
  * Build-time syntax highlighting of cell code with Shiki, in a light and a dark
  * theme at once (CSS in `src/styles/notebook.css` picks one from Starlight's
  * `data-theme`). The GitHub themes are used because their colours keep a 4.5:1
- * contrast on their own backgrounds.
+ * contrast on their own backgrounds. The markup is compacted (see
+ * `shiki-compact.ts`): one element per run of coloured text, no line wrappers.
  */
 import { createHighlighter, type Highlighter } from "shiki";
+import { compactTokens } from "./shiki-compact.ts";
 
 let highlighter: Promise<Highlighter> | undefined;
 
@@ -14,5 +16,9 @@ export async function highlightTypeScript(code: string): Promise<string> {
   return (await highlighter).codeToHtml(code, {
     lang: "typescript",
     themes: { light: "github-light-default", dark: "github-dark-default" },
+    // Shiki gives up on a line after 500 ms and leaves the rest as one token: on a busy build
+    // machine the first line highlighted (while the grammar's patterns compile) came out all red.
+    tokenizeTimeLimit: 0,
+    transformers: [compactTokens()],
   });
 }

@@ -5,7 +5,8 @@
  * - no text label overlaps another one (bounding boxes of every <text>);
  * - at 390 px no page is wider than the phone (math, tables and wide charts
  *   scroll inside their own box);
- * - the cells' outputs of a page hold at most 2,000 elements after load;
+ * - a page holds at most 5,000 elements after load, its cells' outputs at
+ *   most 2,000 of them;
  * - exact values: hovering, tapping or focusing a chart shows its tooltip.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -87,13 +88,16 @@ describe("a phone 390 px wide", () => {
 });
 
 describe("page weight", () => {
-  // The page's budget is 5,000 elements (npm run report prints every page's count); math and
-  // highlighted code take their share, so the cells' outputs may use at most 2,000 of them.
-  it.each(pages)("/%s: the cells' outputs hold at most 2,000 elements after load", async (path) => {
+  // npm run report prints every page's count, with its math, code and outputs shares.
+  it.each(pages)("/%s holds at most 5,000 elements after load, at most 2,000 of them in the cells' outputs", async (path) => {
     const page = await browser.context.newPage();
     await page.goto(siteUrl + path, { waitUntil: "networkidle" });
-    const inOutputs = await page.evaluate(() => [...document.querySelectorAll(".nb-outputs")].reduce((n, o) => n + o.getElementsByTagName("*").length, 0));
-    expect(inOutputs).toBeLessThanOrEqual(2000);
+    const { all, inOutputs } = await page.evaluate(() => ({
+      all: document.getElementsByTagName("*").length,
+      inOutputs: [...document.querySelectorAll(".nb-outputs")].reduce((n, o) => n + o.getElementsByTagName("*").length, 0),
+    }));
+    expect(all, "elements in the page").toBeLessThanOrEqual(5000);
+    expect(inOutputs, "elements in the cells' outputs").toBeLessThanOrEqual(2000);
     await page.close();
   });
 });

@@ -44,7 +44,20 @@ async function editorTookOver(page: Page, cellId: string): Promise<void> {
 /** Clicks just right of the end of the code's first line (the caret goes to the end of that line). */
 async function clickEndOfFirstLine(page: Page, cellId: string): Promise<void> {
   await page.locator(`#cell-${cellId} .nb-code`).scrollIntoViewIfNeeded();
-  const box = (await page.locator(`#cell-${cellId} .nb-code .line`).first().boundingBox())!;
+  // The first line's box: the code's text up to its first line break.
+  const box = await page.locator(`#cell-${cellId} .nb-code`).evaluate((surface) => {
+    const texts = document.createTreeWalker(surface, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    range.setStart(texts.nextNode()!, 0);
+    texts.currentNode = surface;
+    for (let node = texts.nextNode() as Text | null; node; node = texts.nextNode() as Text | null) {
+      const end = node.data.indexOf("\n");
+      range.setEnd(node, end >= 0 ? end : node.data.length);
+      if (end >= 0) break;
+    }
+    const { x, y, width, height } = range.getBoundingClientRect();
+    return { x, y, width, height };
+  });
   const code = (await page.locator(`#cell-${cellId} .nb-code`).boundingBox())!;
   await page.mouse.click(Math.min(code.x + code.width - 8, box.x + box.width + 40), box.y + box.height / 2);
 }
