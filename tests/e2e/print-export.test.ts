@@ -44,6 +44,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Errors the page reported; requests the browser gave up itself (an idle prefetch cut short by a download) do not count. */
+function errors(problems: string[]): string[] {
+  return problems.filter((p) => !p.includes("net::ERR_ABORTED"));
+}
+
 /** What the screen shows: the charts (not legend swatches) and the output boxes with content, by index. */
 async function screenInventory(page: Page) {
   return page.evaluate(() => {
@@ -102,7 +107,7 @@ describe("presentation mode", () => {
   it("?present shows one section at a time; arrows move and keep the URL, cells run, Escape leaves", async () => {
     const { page, problems } = await openChapter(browser, siteUrl + "softmax/?present");
     const visibleHeadings = () =>
-      page.evaluate(() => [...document.querySelectorAll(".sl-markdown-content h2")].filter((h) => h.getBoundingClientRect().height > 0).map((h) => h.textContent?.trim()));
+      page.evaluate(() => [...document.querySelectorAll(".sl-markdown-content .sl-heading-wrapper h2")].filter((h) => h.getBoundingClientRect().height > 0).map((h) => h.textContent?.trim()));
     await expect.poll(() => page.evaluate(() => document.documentElement.hasAttribute("data-presenting"))).toBe(true);
     expect(await visibleHeadings()).toEqual([]); // the opening: title and goals
     const fontSize = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
@@ -142,7 +147,7 @@ describe("presentation mode", () => {
     expect(await page.evaluate(() => document.documentElement.hasAttribute("data-presenting"))).toBe(false);
     expect(new URL(page.url()).searchParams.has("present")).toBe(false);
     expect((await visibleHeadings()).length).toBeGreaterThan(2);
-    expect(problems).toEqual([]);
+    expect(errors(problems)).toEqual([]);
     await page.close();
   }, 180_000);
 });
@@ -151,8 +156,8 @@ describe("export", () => {
   it("a chart saved as SVG parses on its own with the chart's marks; as PNG it is twice its size", async () => {
     const { page, problems } = await openChapter(browser, siteUrl + "softmax/");
     const output = page.locator(".nb-output--plot").first();
-    const chart = output.locator("svg[role=img]").first();
-    const onPage = await chart.evaluate((svg) => ({ rects: svg.querySelectorAll("rect").length, tips: svg.querySelectorAll("[data-tip]").length }));
+    // The whole output is one picture: a row of charts, their legends and titles.
+    const onPage = await output.evaluate((o) => ({ rects: o.querySelectorAll("svg rect").length, tips: o.querySelectorAll("svg [data-tip]").length }));
     expect(onPage.rects).toBeGreaterThan(0);
 
     const saveSvg = output.getByRole("button", { name: /as SVG$/ });
@@ -187,7 +192,7 @@ describe("export", () => {
     const [heatmapFile] = await Promise.all([page.waitForEvent("download"), heatmap.getByRole("button", { name: /as SVG$/ }).click()]);
     const heatmapSvg = new DOMParser().parseFromString(readFileSync((await heatmapFile.path())!, "utf8"), "image/svg+xml");
     expect((heatmapSvg.querySelector("image") as unknown as Element).getAttribute("href")).toMatch(/^data:image\/png;base64,/);
-    expect(problems).toEqual([]);
+    expect(errors(problems)).toEqual([]);
     await page.close();
   }, 120_000);
 
@@ -199,12 +204,14 @@ describe("export", () => {
     /** The text of a cell's value output (evaluateVit's accuracy and ratio). */
     const value = (id: string) => cell(id).locator(".nb-output--value").last().innerText();
 
-    // Train a few steps, then Stop: the model so far is `trainedHere`.
+    // Train a few steps (the reader's edit of the cell), so that the model is `trainedHere`.
+    await page.evaluate(async () => {
+      const train = document.querySelector("#cell-train-vit") as HTMLElement & { currentCode: string; useCode(code: string): Promise<void> };
+      await train.useCode(train.currentCode.replace("seed: 1, signal,", "seed: 1, signal, steps: 20,"));
+    });
     await run("train-vit");
-    const chart = cell("train-vit").locator(".nb-outputs figure > svg[role=img] path");
-    await expect.poll(() => chart.count(), { timeout: 120_000 }).toBeGreaterThan(0);
-    await page.getByRole("button", { name: "Stop cell train-vit", exact: true }).click();
-    await expect.poll(() => state("train-vit"), { timeout: 120_000 }).toBe("done");
+    await expect.poll(() => state("train-vit"), { timeout: 240_000 }).toBe("done");
+    await expect(cell("train-vit").locator(".nb-outputs").innerText()).resolves.toMatch(/20 steps in/);
     const trained = await value("train-vit");
     expect(trained).toMatch(/accuracy/);
 
@@ -250,7 +257,7 @@ describe("export", () => {
     await page.getByRole("button", { name: "Stop cell load-vit", exact: true }).click();
     await expect.poll(() => state("load-vit"), { timeout: 60_000 }).toMatch(/error|stopped/);
     expect(await cell("load-vit").locator(".nb-file-request").count()).toBe(0);
-    expect(problems).toEqual([]);
+    expect(errors(problems)).toEqual([]);
     await page.close();
   }, 420_000);
 });

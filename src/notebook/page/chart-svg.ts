@@ -85,7 +85,6 @@ export function inlineSvg(svg: Element, styleOf: StyleOf): Element {
   });
   // Plot's own stylesheet only sizes the chart in the page; the file has its size in attributes.
   for (const style of Array.from(copy.querySelectorAll("style"))) style.remove();
-  copy.setAttribute("xmlns", SVG_NS);
   return copy;
 }
 
@@ -130,7 +129,6 @@ export async function chartToSvg(root: Element): Promise<ChartPicture> {
     text.setAttribute("font-size", String(fontSize));
     text.setAttribute("font-weight", style.getPropertyValue("font-weight"));
     text.setAttribute("fill", style.getPropertyValue("color"));
-    text.setAttribute("xml:space", "preserve");
     text.textContent = line.text;
     // Baseline: the line box's middle plus about a third of the font size.
     const box = relative(line.box, origin);
@@ -145,8 +143,8 @@ export async function chartToSvg(root: Element): Promise<ChartPicture> {
   const width = Math.ceil(Math.max(...parts.map((p) => p.box.left + p.box.width)) - left + pad);
   const height = Math.ceil(Math.max(...parts.map((p) => p.box.top + p.box.height)) - top + pad);
 
+  // In the SVG namespace, so the serializer declares it once on the root.
   const svg = doc.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("xmlns", SVG_NS);
   svg.setAttribute("width", String(width));
   svg.setAttribute("height", String(height));
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
