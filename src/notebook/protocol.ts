@@ -8,6 +8,17 @@
  * (validate.ts): the worker also runs the reader's code.
  */
 
+/** Largest file a cell may offer for download (the page holds it in memory until the reader saves it). */
+export const DOWNLOAD_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Whether `name` is a plain file name the page may suggest to the browser:
+ * no folders, no control characters, no leading dot, at most 100 characters.
+ */
+export function isPlainFileName(name: unknown): name is string {
+  return typeof name === "string" && name.length > 0 && name.length <= 100 && !/[\/\\:*?"<>|\u0000-\u001f\u007f]/.test(name) && !name.startsWith(".");
+}
+
 /** One cell's source as the page knows it (possibly edited by the reader). */
 export interface CellSource {
   /** Stable id within the chapter, from the fence's `id=` or generated from its position. */
@@ -29,7 +40,15 @@ export type PageToWorker =
   /** Run every cell of the chapter in page order except `norun` cells. With `upTo`, only the cells above that cell (it is not run): rebuilds the scope after a restart. */
   | { type: "runAll"; runId: number; upTo?: string }
   /** Ask cooperative code (training loops) to stop: aborts the `signal` that cells see. */
-  | { type: "interrupt"; runId: number };
+  | { type: "interrupt"; runId: number }
+  /** The answer to a `fileRequest`: the file the reader picked, or why there is none (the reader cancelled; no reader at build time). */
+  | { type: "file"; requestId: number; file?: PickedFile; refused?: string };
+
+/** A file the reader picked for `openFile`: its name and its bytes. */
+export interface PickedFile {
+  name: string;
+  bytes: Uint8Array;
+}
 
 /**
  * The only message the worker sends on its own channel (`self.postMessage`),
@@ -56,6 +75,8 @@ export type WorkerToPage =
   | { type: "cellError"; runId: number; cellId: string; error: CellError }
   /** A cell was skipped because a cell it depends on failed. */
   | { type: "cellSkipped"; runId: number; cellId: string; because: string }
+  /** The running cell awaits a file from the reader (`openFile`): the page shows a picker and answers with `file`; the cell's clock is paused meanwhile. */
+  | { type: "fileRequest"; runId: number; cellId: string; requestId: number; accept: string; label: string }
   /** The whole run is over. */
   | { type: "runDone"; runId: number };
 
@@ -79,7 +100,9 @@ export type Output =
   | { kind: "table"; columns: string[]; rows: (string | number)[][]; caption?: string }
   | { kind: "check"; passed: boolean; title: string; message: string }
   | { kind: "error"; error: CellError }
-  | { kind: "stopped"; message: string };
+  | { kind: "stopped"; message: string }
+  /** A file the cell made (`download`): the page offers it as a "Save" link; `name` is a plain file name. */
+  | { kind: "download"; name: string; bytes: Uint8Array; description?: string };
 
 /** A JavaScript value reduced to something the page can render by type. */
 export type ValueView =

@@ -35,6 +35,7 @@ describe("the editor's documentation index", () => {
       signal: new AbortController().signal,
       asset: (path) => path,
       loadBytes: async () => new Uint8Array(),
+      requestFile: async () => ({ name: "", bytes: new Uint8Array() }),
     };
     expect(namesOf("notebook", true)).toEqual(Object.keys(bindNotebook(context)).sort());
   });

@@ -16,7 +16,7 @@ import { checkNames, closestName, editDistance, pageGlobals, scanSource, topLeve
 
 // The names the modules really export (editor-docs.test.ts checks the generated index has the same).
 const entry = (module: DocEntry["module"]) => (name: string): DocEntry => ({ name, module, kind: "function", summary: "" });
-const notebookContext = { emit: () => "", signal: new AbortController().signal, asset: String, loadBytes: async () => new Uint8Array() } as NotebookContext;
+const notebookContext = { emit: () => "", signal: new AbortController().signal, asset: String, loadBytes: async () => new Uint8Array(), requestFile: async () => ({ name: "", bytes: new Uint8Array() }) } as NotebookContext;
 const docs = new Docs({
   entries: [...Object.keys(library).map(entry("transformer")), ...Object.keys(bindNotebook(notebookContext)).map(entry("notebook"))],
   tensorMembers: [],

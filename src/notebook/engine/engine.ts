@@ -7,7 +7,7 @@
  * Runs are queued: a run request that arrives while a cell is awaiting waits
  * for the current run to finish, so two runs never interleave in the scope.
  */
-import type { CellSource, Output, PageToWorker, WorkerToPage } from "../protocol";
+import type { CellSource, Output, PageToWorker, PickedFile, WorkerToPage } from "../protocol";
 import { transpileCell, wrapCell, CellSyntaxError, type TranspiledCell } from "../compile/transpile";
 import { CellGraph } from "./graph";
 import { bindNotebook, outputFor, setActiveContext, type NotebookContext } from "./notebook-module";
@@ -48,6 +48,12 @@ interface CellState {
 
 const LOG_LEVELS = ["log", "info", "warn", "error", "debug"] as const;
 
+/** A file request the page has not answered yet. */
+interface PendingFile {
+  runId: number;
+  settle(answer: Extract<PageToWorker, { type: "file" }>): void;
+}
+
 export class Engine {
   private cells: CellState[] = [];
   private readonly scope = new Map<string, unknown>();
@@ -60,6 +66,8 @@ export class Engine {
   /** The context of the cell running now (or of the timer callback running now). */
   private active: NotebookContext | null = null;
   private readonly console: Console = cellConsole(() => this.active);
+  private nextRequestId = 1;
+  private readonly pendingFiles = new Map<number, PendingFile>();
 
   constructor(private readonly options: EngineOptions) {
     this.assetBase = options.assetBase;
@@ -79,7 +87,17 @@ export class Engine {
         return this.runAll(message.runId, message.upTo);
       case "interrupt":
         return this.interrupt(message.runId);
+      case "file":
+        return this.answerFile(message);
     }
+  }
+
+  /** The page's answer to a file request; an answer nobody waits for (the cell was stopped) is ignored. */
+  answerFile(message: Extract<PageToWorker, { type: "file" }>): void {
+    const pending = this.pendingFiles.get(message.requestId);
+    if (!pending) return;
+    this.pendingFiles.delete(message.requestId);
+    pending.settle(message);
   }
 
   /** Replaces the chapter's cells (page order) and forgets the scope. */
@@ -276,6 +294,7 @@ export class Engine {
         return id;
       },
       signal: this.controller.signal,
+      requestFile: (accept, label) => this.requestFile(runId, cellId, accept, label),
       asset: (path) => resolveAsset(this.assetBase, path),
       loadBytes: (path) => (this.options.loadBytes ? this.options.loadBytes(path) : fetchBytes(resolveAsset(this.assetBase, path))),
     };
@@ -299,11 +318,43 @@ export class Engine {
     send({ type: "cellStart", runId, cellId });
     const close = () => {
       if (budget.isClosed) return;
+      // A request the cell did not await dies with the run: the page removes its picker when the cell ends.
+      for (const [requestId, pending] of this.pendingFiles) if (pending.runId === runId) this.pendingFiles.delete(requestId);
       this.options.timers?.clearOwner(owner);
       const notes = budget.close();
       for (const note of notes) send({ type: "output", runId, cellId, outputId: `${cellId}:${runId}:${outputCount++}`, output: note });
     };
     return { context, owner, close };
+  }
+
+  /**
+   * Asks the page for a file the reader picks; rejects when the reader
+   * cancels, when nobody can pick one (the build) and when Stop is pressed.
+   */
+  private requestFile(runId: number, cellId: string, accept: string, label: string): Promise<PickedFile> {
+    const signal = this.controller.signal;
+    return new Promise<PickedFile>((resolve, reject) => {
+      if (signal.aborted) return reject(new Error("openFile: the run was stopped"));
+      if ([...this.pendingFiles.values()].some((pending) => pending.runId === runId)) {
+        return reject(new Error("openFile: this cell already waits for a file; await the first openFile before asking for another"));
+      }
+      const requestId = this.nextRequestId++;
+      const stopped = () => {
+        this.pendingFiles.delete(requestId);
+        reject(new Error("openFile: stopped while waiting for a file"));
+      };
+      signal.addEventListener("abort", stopped, { once: true });
+      this.pendingFiles.set(requestId, {
+        runId,
+        settle: (answer) => {
+          signal.removeEventListener("abort", stopped);
+          const file = answer.file;
+          if (file && typeof file.name === "string" && file.bytes instanceof Uint8Array) resolve({ name: file.name, bytes: file.bytes });
+          else reject(new Error(`openFile: ${typeof answer.refused === "string" ? answer.refused : "no file was chosen"}`));
+        },
+      });
+      this.options.send({ type: "fileRequest", runId, cellId, requestId, accept, label });
+    });
   }
 
   /** Whatever a cell threw as a `CellError`; never throws, whatever the value (a proxy, a throwing getter). */

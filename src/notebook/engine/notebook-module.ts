@@ -17,7 +17,7 @@
  * Web Worker and the build.
  */
 import { mistakeIn, sameAnswer } from "./diagnose";
-import type { Output } from "../protocol";
+import { DOWNLOAD_MAX_BYTES, isPlainFileName, type Output, type PickedFile } from "../protocol";
 import { tagHidden, tagOutput, taggedOutput } from "./displayable";
 import { toValueView } from "./values";
 import { bar, dots, graph, heatmap, image, line, patches, row, scatter } from "../charts/index";
@@ -50,6 +50,8 @@ export interface NotebookContext {
   emit(output: Output, options?: { outputId?: string; replace?: boolean }): string;
   /** Aborted when the reader presses Stop. */
   signal: AbortSignal;
+  /** Asks the page for a file the reader picks (`accept`: the file input's filter; `label`: what the picker says). */
+  requestFile(accept: string, label: string): Promise<PickedFile>;
   /** The URL of a static asset under the site's base path. */
   asset(path: string): string;
   /** The bytes of a static asset (fetch in the browser, the file system at build time). */
@@ -113,6 +115,51 @@ function errorText(error: unknown): string {
   }
 }
 
+/** A file the reader picked with {@link openFile}. */
+export interface OpenedFile {
+  /** The file's name on the reader's machine (without its folder). */
+  name: string;
+  /** Its contents. */
+  bytes: Uint8Array;
+}
+
+/** What {@link openFile} shows the reader. */
+export interface OpenFileOptions {
+  /** Which files the picker offers, as in `<input accept>`: e.g. `".weights,.bin"` (default: any file). */
+  accept?: string;
+  /** The text next to the picker (default "Choose a file"). */
+  label?: string;
+}
+
+function downloadIn(context: NotebookContext, data: Uint8Array | ArrayBuffer | string, name: string, description?: string): void {
+  const usage = `download(bytes, "name.weights")`;
+  let bytes: Uint8Array;
+  if (data instanceof Uint8Array) bytes = data.slice();
+  else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data.slice(0));
+  else if (typeof data === "string") bytes = new TextEncoder().encode(data);
+  else {
+    const hint = typeof data === "object" && data !== null && "params" in data ? "; for a model, pass saveState(model.params)" : "";
+    throw new TypeError(`${usage}: the data must be a Uint8Array, an ArrayBuffer or a string, not ${kindOf(data)}${hint}`);
+  }
+  if (!isPlainFileName(name)) {
+    throw new TypeError(`${usage}: the name must be a plain file name such as "vit.weights" (no folders, no leading dot, at most 100 characters), not ${JSON.stringify(name)}`);
+  }
+  if (bytes.byteLength > DOWNLOAD_MAX_BYTES) {
+    throw new RangeError(`${usage}: ${bytes.byteLength} bytes is more than the ${DOWNLOAD_MAX_BYTES / 1024 / 1024} MB a cell may offer`);
+  }
+  if (description !== undefined && (typeof description !== "string" || description.length > 200)) {
+    throw new TypeError(`${usage}: the description must be text of at most 200 characters`);
+  }
+  context.emit({ kind: "download", name, bytes, ...(description ? { description } : {}) });
+}
+
+function openFileIn(context: NotebookContext, options: OpenFileOptions = {}): Promise<OpenedFile> {
+  const { accept = "", label = "Choose a file" } = options ?? {};
+  if (typeof accept !== "string" || accept.length > 200) throw new TypeError('openFile({ accept }): accept must be text such as ".weights,.bin"');
+  if (typeof label !== "string" || label.length > 200) throw new TypeError("openFile({ label }): label must be text of at most 200 characters");
+  return context.requestFile(accept, label);
+}
+
 /**
  * Builds a table output.
  * @param rows objects (columns from their keys) or arrays of cells
@@ -146,6 +193,8 @@ export function bindNotebook(context: NotebookContext) {
     signal: context.signal,
     asset: (path: string) => context.asset(path),
     loadBytes: (path: string) => context.loadBytes(path),
+    download: (data: Uint8Array | ArrayBuffer | string, name: string, description?: string) => downloadIn(context, data, name, description),
+    openFile: (options?: OpenFileOptions) => openFileIn(context, options),
     table,
     medianMs,
     sameAnswer,
@@ -215,4 +264,25 @@ export function asset(path: string): string {
 /** The bytes of a static file shipped with the site; works in the browser and at build time. */
 export function loadBytes(path: string): Promise<Uint8Array> {
   return current("loadBytes").loadBytes(path);
+}
+
+/**
+ * Offers `data` as a file the reader can save: the cell's output becomes a
+ * "Save" link. Bytes, an ArrayBuffer or text; for a trained model, the
+ * library's weights format from `saveState`.
+ * @example download(saveState(model.params), "vit.weights", "my ViT after 800 steps")
+ */
+export function download(data: Uint8Array | ArrayBuffer | string, name: string, description?: string): void {
+  downloadIn(current("download"), data, name, description);
+}
+
+/**
+ * Waits for the reader to pick a file (a picker appears under the cell) and
+ * returns its name and bytes. The cell's time limit does not run while it
+ * waits; Stop ends the wait. Cells that ask for a file are `norun`: nobody can
+ * pick one while the site is built.
+ * @example const { bytes } = await openFile({ accept: ".weights" }); copyState(model.params, loadState(bytes))
+ */
+export function openFile(options?: OpenFileOptions): Promise<OpenedFile> {
+  return openFileIn(current("openFile"), options);
 }

@@ -12,6 +12,13 @@
  * nothing a cell posts can stop it; while a run is open and no cell is
  * running, a second clock makes sure the worker does not fall silent.
  * Starting a fresh worker and rebuilding the scope is the caller's decision.
+ *
+ * A cell that awaits a file from the reader (`openFile`, a `fileRequest`)
+ * does not use its time while the reader looks for the file: its clock is
+ * paused from the accepted request until the owner sends the `file` answer,
+ * then runs on with the time left. Stop still works meanwhile (the page's
+ * grace timer). An owner without a reader (the build) does not set
+ * `askReader`, and the host refuses every file request at once.
  */
 import type { ConnectMessage, PageToWorker, WorkerToPage } from "../protocol";
 import { DEFAULT_TIMEOUT_MS } from "../compile/cells";
@@ -66,7 +73,12 @@ export interface WorkerHostOptions {
    * once the limit is passed and returns the function that stops watching.
    */
   watchCell?(cellId: string, limitMs: number, expire: (message: string) => void): () => void;
+  /** Whether a reader can answer `fileRequest`s (the page); otherwise the host refuses them itself (the build). */
+  askReader?: boolean;
 }
+
+/** Why `openFile` fails where nobody can pick a file. */
+export const NO_READER = "no reader can pick a file while the site is built: mark the cell norun, so that it runs only when a reader presses Run";
 
 /** Starts, feeds, checks, times and stops one worker at a time. */
 export class WorkerHost {
@@ -76,6 +88,10 @@ export class WorkerHost {
   private queue: PageToWorker[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopWatching: (() => void) | undefined;
+  /** The cell the cell clock belongs to, the ms it has used before the current stretch, and when that stretch began. */
+  private clockCell: string | undefined;
+  private usedMs = 0;
+  private stretchStart: number | undefined;
   private readonly tracker: RunTracker;
 
   constructor(
@@ -117,6 +133,13 @@ export class WorkerHost {
 
   /** Sends now if the worker is ready, otherwise after its `ready`. Starts a worker if there is none. */
   send(message: PageToWorker): void {
+    if (message.type === "file") {
+      // Only the answer to the request the running cell awaits goes through; it restarts the paused clock.
+      if (!this.ready || !this.tracker.answer(message.requestId)) return;
+      this.port!.postMessage(message);
+      this.resetClock();
+      return;
+    }
     if (!this.worker) this.start();
     if (message.type === "run" || message.type === "runAll") this.tracker.open(message.runId);
     if (this.ready) this.port!.postMessage(message);
@@ -135,6 +158,7 @@ export class WorkerHost {
     this.ready = false;
     this.queue = [];
     this.tracker.reset();
+    this.clockCell = undefined;
   }
 
   /** The worker's own channel: the first message hands over the private port; anything else is a cell posting. */
@@ -167,6 +191,11 @@ export class WorkerHost {
       this.ready = true;
       for (const queued of this.queue.splice(0)) this.port!.postMessage(queued);
     }
+    if (message.type === "fileRequest" && !this.options.askReader) {
+      this.tracker.answer(message.requestId);
+      this.port!.postMessage({ type: "file", requestId: message.requestId, refused: NO_READER });
+      return;
+    }
     // Outputs never touch the clock: a cell that prints does not earn more time.
     if (message.type !== "output") this.resetClock();
     this.events.message(message);
@@ -178,15 +207,24 @@ export class WorkerHost {
     if (!this.worker || this.tracker.active.length === 0) return;
     const cellId = this.runningCell;
     if (cellId !== undefined) {
+      if (cellId !== this.clockCell) {
+        this.clockCell = cellId;
+        this.usedMs = 0;
+      }
+      // The cell waits for the reader to pick a file: its clock stands still until the answer.
+      if (this.tracker.waitingFor !== undefined) return;
       const limit = this.options.limitFor(cellId);
+      const left = Math.max(0, limit - this.usedMs);
       const expire = (message?: string) => {
         this.terminate();
         this.events.timeout(cellId, limit, message);
       };
-      if (this.options.watchCell) this.stopWatching = this.options.watchCell(cellId, limit, expire);
-      else this.timer = setTimeout(expire, limit);
+      this.stretchStart = Date.now();
+      if (this.options.watchCell) this.stopWatching = this.options.watchCell(cellId, left, expire);
+      else this.timer = setTimeout(expire, left);
       return;
     }
+    this.clockCell = undefined;
     const limit = this.ready ? (this.options.silenceLimitMs ?? DEFAULT_TIMEOUT_MS) : this.options.loadLimitMs;
     if (limit === undefined) return;
     const reason = this.ready ? "the notebook stopped answering" : "the notebook did not start";
@@ -197,6 +235,8 @@ export class WorkerHost {
   }
 
   private stopClock(): void {
+    if (this.stretchStart !== undefined) this.usedMs += Date.now() - this.stretchStart;
+    this.stretchStart = undefined;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.stopWatching?.();

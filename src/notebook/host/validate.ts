@@ -9,7 +9,7 @@
  * that ends twice or runs twice in one run, nothing after `runDone`. A message
  * that fails either check is dropped with the reason.
  */
-import type { CellError, Output, PlotSpec, ValueView, WorkerToPage } from "../protocol";
+import { DOWNLOAD_MAX_BYTES, isPlainFileName, type CellError, type Output, type PlotSpec, type ValueView, type WorkerToPage } from "../protocol";
 
 type Check<T> = { ok: true; message: T } | { ok: false; reason: string };
 
@@ -19,6 +19,11 @@ const isRunId = (value: unknown): value is number => Number.isSafeInteger(value)
 const isOptional = (value: unknown, test: (v: unknown) => boolean) => value === undefined || test(value);
 const isNumberArray = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === "number");
 const isStringArray = (value: unknown) => Array.isArray(value) && value.every(isString);
+
+/** Longest label or `accept` list a file request may carry, in characters. */
+const SHORT_TEXT = 200;
+const isShortText = (value: unknown): value is string => isString(value) && value.length <= SHORT_TEXT;
+
 
 /** `data` as a `WorkerToPage` message if it has the shape of one, or the reason it has not. */
 export function parseWorkerMessage(data: unknown): Check<WorkerToPage> {
@@ -42,6 +47,10 @@ export function parseWorkerMessage(data: unknown): Check<WorkerToPage> {
     case "cellSkipped":
       if (!isString(data.because)) return fail("because is not text");
       return { ok: true, message: { type: "cellSkipped", runId, cellId, because: data.because } };
+    case "fileRequest":
+      if (!isRunId(data.requestId)) return fail("no valid requestId");
+      if (!isShortText(data.accept) || !isShortText(data.label)) return fail(`accept and label must be text of at most ${SHORT_TEXT} characters`);
+      return { ok: true, message: { type: "fileRequest", runId, cellId, requestId: data.requestId, accept: data.accept, label: data.label } };
     case "output": {
       if (!isString(data.outputId)) return fail("no outputId");
       if (!isOptional(data.replace, (v) => typeof v === "boolean")) return fail("replace is not a boolean");
@@ -88,6 +97,11 @@ function outputProblem(value: unknown): string | undefined {
       return isCellError(value.error) ? undefined : "the error is not a CellError";
     case "stopped":
       return isString(value.message) ? undefined : "stopped needs a message";
+    case "download":
+      if (!isPlainFileName(value.name)) return "a download needs a plain file name (no folders, at most 100 characters)";
+      if (!(value.bytes instanceof Uint8Array)) return "a download's bytes must be a Uint8Array";
+      if (value.bytes.byteLength > DOWNLOAD_MAX_BYTES) return `a download may hold at most ${DOWNLOAD_MAX_BYTES / 1024 / 1024} MB`;
+      return isOptional(value.description, isShortText) ? undefined : "a download's description must be short text";
   }
   return `unknown output kind "${String(value.kind)}"`;
 }
@@ -137,6 +151,8 @@ interface RunState {
   current?: string;
   /** Cells that started (or were skipped) in this run: none of them may start again. */
   seen: Set<string>;
+  /** The file request the running cell awaits, if any (one at a time). */
+  waiting?: number;
 }
 
 /**
@@ -171,6 +187,19 @@ export class RunTracker {
     return this.runs.values().next().value?.current;
   }
 
+  /** The file request the running cell awaits, if any. */
+  get waitingFor(): number | undefined {
+    return this.runs.values().next().value?.waiting;
+  }
+
+  /** The page answered file request `requestId`: whether it was the one awaited (the cell's clock then resumes). */
+  answer(requestId: number): boolean {
+    const run = this.runs.values().next().value;
+    if (run?.waiting !== requestId) return false;
+    run.waiting = undefined;
+    return true;
+  }
+
   /** Whether `message` may happen now; if so the state moves on. Returns the reason when it may not. */
   accept(message: WorkerToPage): string | undefined {
     if (message.type === "ready") {
@@ -199,10 +228,16 @@ export class RunTracker {
         return undefined;
       case "output":
         return run.current === cellId ? undefined : `output: cell "${cellId}" is not running`;
+      case "fileRequest":
+        if (run.current !== cellId) return `fileRequest: cell "${cellId}" is not running`;
+        if (run.waiting !== undefined) return `fileRequest: cell "${cellId}" already awaits file request ${run.waiting}`;
+        run.waiting = message.requestId;
+        return undefined;
       case "cellDone":
       case "cellError":
         if (run.current !== cellId) return `${message.type}: cell "${cellId}" is not running`;
         run.current = undefined;
+        run.waiting = undefined;
         return undefined;
       case "cellSkipped":
         if (run.current !== undefined) return `cellSkipped: cell "${run.current}" has not ended`;

@@ -9,6 +9,7 @@ import { cellOptionsFromJson, type CellOptions } from "../compile/cells";
 import type { EditorHandle } from "./editor";
 import { EditStore, editFromStorageEvent } from "./persistence";
 import { OutputArea } from "./outputs";
+import { filePicker, type FileAnswer, type FileRequest } from "./file-picker";
 import { insertText, makeEditable, surfaceState, surfaceText } from "./editor-surface";
 
 /** Detail of the `nb-run` and `nb-stop` events a cell dispatches. */
@@ -60,6 +61,8 @@ export class NotebookCell extends HTMLElement {
   /** The code the output on screen came from (the original code for the build's output). */
   private outputCode = "";
   private parsedOptions?: CellOptions;
+  /** The file picker of an `openFile` the cell awaits. */
+  private picker: HTMLElement | undefined;
 
   /** The cell's id within its chapter. */
   get cellId(): string {
@@ -174,6 +177,14 @@ export class NotebookCell extends HTMLElement {
     this.outputs.begin();
     this.outputs.add({ kind: "log", level: "warn", text: `Not run: ${because}` });
     this.ended("skipped", "not run");
+  }
+
+  /** The running cell awaits a file (`openFile`): a picker under the cell, focused, until the reader answers or the cell ends. */
+  askForFile(request: FileRequest, answer: (reply: FileAnswer) => void): void {
+    this.picker?.remove();
+    this.picker = filePicker(document, this.cellId, request, answer);
+    this.append(this.picker);
+    this.picker.querySelector("input")?.focus({ preventScroll: false });
   }
 
   /** The cell was stopped (time limit or Stop); the worker is gone. */
@@ -387,6 +398,8 @@ export class NotebookCell extends HTMLElement {
 
   private ended(state: string, timing: string): void {
     this.dataset.state = state;
+    this.picker?.remove();
+    this.picker = undefined;
     this.el(".nb-stop").hidden = true;
     delete this.el(".nb-timing").dataset.saved;
     this.el(".nb-timing").textContent = timing;

@@ -41,6 +41,7 @@ export class NotebookController extends HTMLElement {
       isCell: (cellId) => this.cell(cellId) !== undefined,
       // The library is part of the page's own files: two minutes covers a very slow connection.
       loadLimitMs: 120_000,
+      askReader: true,
     });
     document.addEventListener("nb-run", (event) => void this.runCell((event as CustomEvent<CellEventDetail>).detail.cellId));
     document.addEventListener("nb-stop", () => this.stop());
@@ -142,6 +143,11 @@ export class NotebookController extends HTMLElement {
       case "output":
         this.cell(message.cellId)?.output(message.output, message.outputId, message.replace);
         break;
+      case "fileRequest": {
+        const { requestId } = message;
+        this.cell(message.cellId)?.askForFile(message, (reply) => this.host.send({ type: "file", requestId, ...reply }));
+        break;
+      }
       case "cellDone":
         this.cell(message.cellId)?.done(message.ms);
         break;

@@ -40,6 +40,8 @@ export class OutputArea {
   private scheduled = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
+  /** Blob URLs of the files this area offers (`download` outputs), released when their output goes. */
+  private readonly blobUrls = new Map<Element, string>();
 
   constructor(private readonly element: HTMLElement) {}
 
@@ -110,6 +112,8 @@ export class OutputArea {
     if (step.kind === "finish") return;
     const node = this.draw(step.output, module);
     const previous = step.outputId !== undefined ? this.byOutputId.get(step.outputId) : undefined;
+    if (step.output.kind === "download") this.offer(node, step.output.bytes);
+    if (step.replace && previous) this.release(previous);
     if (step.replace && previous?.isConnected) previous.replaceWith(node);
     else this.element.append(node);
     if (step.outputId !== undefined) this.byOutputId.set(step.outputId, node);
@@ -130,10 +134,33 @@ export class OutputArea {
     }
   }
 
+  /**
+   * Gives a download's link the bytes as a Blob URL. The type is always
+   * `application/octet-stream`, whatever the cell names the file: the browser
+   * then saves it instead of showing it, so a cell cannot make the page's
+   * origin open a document of its making.
+   */
+  private offer(node: Element, bytes: Uint8Array): void {
+    const link = node.querySelector<HTMLAnchorElement>(".nb-download-link");
+    if (!link) return;
+    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: "application/octet-stream" }));
+    link.href = url;
+    this.blobUrls.set(node, url);
+  }
+
+  private release(node: Element): void {
+    const url = this.blobUrls.get(node);
+    if (url === undefined) return;
+    // Later: a click on the link may still be starting its download.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    this.blobUrls.delete(node);
+  }
+
   private takeOverIfPending(): void {
     if (!this.clearPending) return;
     this.clearPending = false;
     this.byOutputId.clear();
+    for (const node of [...this.blobUrls.keys()]) this.release(node);
     this.element.replaceChildren();
     delete this.element.dataset.stale;
   }

@@ -13,6 +13,8 @@
  *   nb-check nb-check--pass|--fail   an exercise verdict: nb-check-title, nb-check-message
  *   nb-stopped                       a cell stopped by its time limit or by Stop
  *   nb-table                         a table from `table(...)` (also tensor tables)
+ *   nb-download                      a file a cell offers (`download`): nb-download-link (the page
+ *                                    gives it a Blob URL), nb-download-about (size, description)
  */
 import type { CellError, Output } from "../protocol";
 import { el } from "./dom";
@@ -43,7 +45,28 @@ function renderContent(output: Output, doc: Document): Element {
       return renderError(output.error, doc);
     case "stopped":
       return el(doc, "div", { class: "nb-stopped", text: output.message });
+    case "download":
+      return renderDownload(output, doc);
   }
+}
+
+/**
+ * A link to save the file; its `href` (a Blob URL of the bytes) is set by the
+ * page (page/outputs.ts), so a build-time rendering says how to get the file.
+ */
+function renderDownload(output: Extract<Output, { kind: "download" }>, doc: Document): Element {
+  const about = [formatBytes(output.bytes?.byteLength ?? 0), output.description].filter(Boolean).join(" · ");
+  return el(doc, "div", { class: "nb-download" }, [
+    el(doc, "a", { class: "nb-button nb-download-link", text: `Save ${output.name}`, attrs: { download: output.name } }),
+    el(doc, "span", { class: "nb-download-about", text: ` ${about}` }),
+  ]);
+}
+
+/** 1234567 -> "1.2 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 function renderTable(output: Extract<Output, { kind: "table" }>, doc: Document): Element {
