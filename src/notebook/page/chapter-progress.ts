@@ -7,9 +7,9 @@
  * offers "Mark chapter as done".
  */
 import type { CheckEventDetail, NotebookCell } from "./cell-element";
-import { announceProgress, chapterDone, exerciseOfCheck, ProgressStore, watchProgress, type ProgressSave } from "./progress";
+import { announceProgress, chapterDone, exerciseOfCheck, pageProgressStore, watchProgress, type ProgressSave } from "./progress";
 
-const store = ProgressStore.fromWindow();
+const store = pageProgressStore();
 
 /** The custom element behind `src/components/ChapterProgress.astro`. */
 export class ChapterProgressElement extends HTMLElement {
@@ -21,11 +21,11 @@ export class ChapterProgressElement extends HTMLElement {
   }
 
   connectedCallback(): void {
-    if (this.exercises.length || this.hasAttribute("data-ready")) return;
+    if (this.hasAttribute("data-ready")) return;
     this.setAttribute("data-ready", "");
     this.exercises = JSON.parse(this.dataset.exercises ?? "[]") as string[];
     const loaded = store.load();
-    if (loaded.status === "corrupt") this.storageNote = "Your saved progress could not be read and was removed.";
+    if (loaded.status === "corrupt" || store.removedCorrupt) this.storageNote = "Your saved progress could not be read and was removed.";
     if (loaded.status === "unavailable") this.storageNote = "This browser is not letting the page keep your progress (storage is turned off or blocked).";
     this.el(".nb-mark-done").addEventListener("click", () => {
       const marked = this.el(".nb-mark-done").getAttribute("aria-pressed") !== "true";

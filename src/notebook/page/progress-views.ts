@@ -8,9 +8,9 @@
  * element's `data-chapters` (`ChapterExercises[]`), so the views count
  * exercises the reader has not opened yet.
  */
-import { announceProgress, chapterDone, courseSummary, ProgressStore, watchProgress, type ChapterExercises, type Progress } from "./progress";
+import { announceProgress, chapterDone, courseSummary, pageProgressStore, watchProgress, type ChapterExercises, type Progress } from "./progress";
 
-const store = ProgressStore.fromWindow();
+const store = pageProgressStore();
 
 /** Adds or removes the done mark (✓ and the words "done" for screen readers) on each chapter link under `root`. */
 export function markChapterLinks(root: ParentNode, chapters: readonly ChapterExercises[], progress: Progress, base: string): void {
@@ -69,7 +69,7 @@ export class CourseProgress extends HTMLElement {
   connectedCallback(): void {
     const { chapters, base } = viewData(this);
     const loaded = store.load();
-    if (loaded.status === "corrupt") this.note = "Your saved progress could not be read and was removed.";
+    if (loaded.status === "corrupt" || store.removedCorrupt) this.note = "Your saved progress could not be read and was removed.";
     if (loaded.status === "unavailable") this.note = "This browser is not letting the page keep your progress (storage is turned off or blocked).";
     const show = () => {
       const { progress } = store.load();

@@ -112,6 +112,12 @@ function serialize(progress: Progress): string {
 
 /** Reads and writes the progress in a `Storage` (localStorage in the page, a stub in tests). */
 export class ProgressStore {
+  /**
+   * Set once `load` found a corrupt entry (and removed it): the views that can
+   * show a note read it here, whichever of them loaded first.
+   */
+  removedCorrupt = false;
+
   /** @param storage `null` when the browser gives no storage at all (access throws in some privacy modes). */
   constructor(private readonly storage: Storage | null) {}
 
@@ -137,6 +143,7 @@ export class ProgressStore {
     const progress = readProgress(raw);
     if (progress) return { status: "ok", progress };
     this.reset();
+    this.removedCorrupt = true;
     return { status: "corrupt", progress: new Map() };
   }
 
@@ -174,6 +181,13 @@ export class ProgressStore {
       return "unavailable";
     }
   }
+}
+
+let pageStore: ProgressStore | undefined;
+
+/** The one store of the page, shared by its views (so a corrupt entry found by one is reported by another). */
+export function pageProgressStore(): ProgressStore {
+  return (pageStore ??= ProgressStore.fromWindow());
 }
 
 /** Tells the page's progress views (sidebar, home page, chapter control) that the progress changed. */
