@@ -10,6 +10,7 @@ import type { CheckEventDetail, NotebookCell } from "./cell-element";
 import { announceProgress, chapterDone, exerciseOfCheck, pageProgressStore, watchProgress, type ProgressSave } from "./progress";
 
 const store = pageProgressStore();
+const CORRUPT_NOTE = "Your saved progress could not be read and was removed.";
 
 /** The custom element behind `src/components/ChapterProgress.astro`. */
 export class ChapterProgressElement extends HTMLElement {
@@ -24,9 +25,7 @@ export class ChapterProgressElement extends HTMLElement {
     if (this.hasAttribute("data-ready")) return;
     this.setAttribute("data-ready", "");
     this.exercises = JSON.parse(this.dataset.exercises ?? "[]") as string[];
-    const loaded = store.load();
-    if (loaded.status === "corrupt" || store.removedCorrupt) this.storageNote = "Your saved progress could not be read and was removed.";
-    if (loaded.status === "unavailable") this.storageNote = "This browser is not letting the page keep your progress (storage is turned off or blocked).";
+    if (store.load().status === "unavailable") this.storageNote = "This browser is not letting the page keep your progress (storage is turned off or blocked).";
     this.el(".nb-mark-done").addEventListener("click", () => {
       const marked = this.el(".nb-mark-done").getAttribute("aria-pressed") !== "true";
       this.saved(store.mark(this.chapter, marked));
@@ -48,6 +47,7 @@ export class ChapterProgressElement extends HTMLElement {
   private saved(result: ProgressSave): void {
     this.storageNote =
       result === "unavailable" ? "This browser is not letting the page save your progress (storage is full or turned off); it is not kept." : "";
+    store.removedCorrupt = false;
     announceProgress();
     this.show();
   }
@@ -55,6 +55,8 @@ export class ChapterProgressElement extends HTMLElement {
   /** Shows the state as stored (what the sidebar and the home page show too). */
   private show(): void {
     const { progress } = store.load();
+    // A corrupt entry is removed by whichever view of the page (or of another tab) read it first.
+    if (store.removedCorrupt) this.storageNote = CORRUPT_NOTE;
     const record = progress.get(this.chapter);
     const solved = this.exercises.filter((id) => record?.solved.includes(id)).length;
     const done = chapterDone(record, this.exercises);

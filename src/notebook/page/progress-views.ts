@@ -68,11 +68,11 @@ export class CourseProgress extends HTMLElement {
 
   connectedCallback(): void {
     const { chapters, base } = viewData(this);
-    const loaded = store.load();
-    if (loaded.status === "corrupt" || store.removedCorrupt) this.note = "Your saved progress could not be read and was removed.";
-    if (loaded.status === "unavailable") this.note = "This browser is not letting the page keep your progress (storage is turned off or blocked).";
+    if (store.load().status === "unavailable") this.note = "This browser is not letting the page keep your progress (storage is turned off or blocked).";
     const show = () => {
       const { progress } = store.load();
+      // A corrupt entry is removed by whichever view of the page (or of another tab) read it first.
+      if (store.removedCorrupt) this.note = "Your saved progress could not be read and was removed.";
       const list = document.querySelector(".chapter-list");
       if (list) markChapterLinks(list, chapters, progress, base);
       this.render(courseSummary(progress, chapters));
@@ -89,6 +89,7 @@ export class CourseProgress extends HTMLElement {
     });
     this.el(".nb-reset-yes").addEventListener("click", () => {
       const result = store.reset();
+      store.removedCorrupt = false;
       confirm.hidden = true;
       this.note = result === "unavailable" ? "Your progress could not be cleared: this browser is not letting the page change its storage." : "Progress reset: every chapter is marked as not done.";
       announceProgress();
