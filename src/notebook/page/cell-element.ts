@@ -170,6 +170,7 @@ export class NotebookCell extends HTMLElement {
   reset(): void {
     this.code = this.originalCode;
     this.unsavedLink = false;
+    this.querySelector(".nb-link-banner")?.remove();
     this.editor?.setCode(this.originalCode);
     if (!this.editor) this.showStaticCode(undefined);
     this.surfaceBase = this.originalCode;
