@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
 import { launchBrowser, openChapter, type TestBrowser } from "./browser";
 import { encodeSharedCell } from "../../src/notebook/page/share-link";
 import { hashCode } from "../../src/notebook/page/persistence";
@@ -93,7 +94,7 @@ describe("share links", () => {
     expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(realProblems(problems)).toEqual([]);
     await page.close();
-  });
+  }, 240_000);
 
   it("a shared link shows the code with a banner, scrolls to the cell and runs nothing until Run", async () => {
     const { page: first } = await openChapter(browser, chapterUrl);
@@ -127,7 +128,7 @@ describe("share links", () => {
     expect(await page.locator("#cell-scores .nb-link-banner").count()).toBe(0);
     expect(await codeOf(page, "scores")).toContain("// shared");
     await page.close();
-  });
+  }, 240_000);
 
   it("a link never overwrites the reader's saved edit without asking", async () => {
     const { page } = await openChapter(browser, chapterUrl);
@@ -147,7 +148,7 @@ describe("share links", () => {
     await expect.poll(() => codeOf(page, "scores")).toContain("// shared");
     await expect.poll(() => page.locator("#cell-scores .nb-link-banner").innerText()).toMatch(/review it, then press Run/);
     await page.close();
-  });
+  }, 240_000);
 
   it("a link from an older chapter says so; a gone cell or a damaged link gets a notice and changes nothing", async () => {
     const { page, problems } = await openChapter(browser, chapterUrl);
@@ -174,7 +175,32 @@ describe("share links", () => {
     expect(await page.locator("nb-cell[data-edited]").count()).toBe(0);
     expect(realProblems(problems)).toEqual([]);
     await page.close();
-  });
+  }, 240_000);
+});
+
+describe("accessibility", () => {
+  it("the link banner, the chapter notice, the copy box and the progress controls pass axe in light and dark", async () => {
+    for (const theme of ["light", "dark"]) {
+      const { page } = await openChapter(browser, chapterUrl);
+      await page.evaluate((t) => localStorage.setItem("starlight-theme", t), theme);
+      await typeIntoCell(page, "scores", "const scores = 42; // mine\nscores");
+      await page.evaluate(() => localStorage.setItem("nb-progress:v1", JSON.stringify({ version: 1, chapters: { "how-to-use": { solved: ["row-sums"], marked: true } } })));
+      await page.goto(await linkFor(page), { waitUntil: "networkidle" });
+      await page.reload({ waitUntil: "networkidle" });
+      await page.locator("#cell-scores .nb-link-banner").waitFor();
+      await page.evaluate("Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('denied')) } })");
+      await page.getByRole("button", { name: "Copy a link to cell scores with your code" }).click();
+      await page.locator("#cell-scores .nb-share-url").waitFor();
+      await page.evaluate(async (hash) => (location.hash = hash), await encodeSharedCell({ cell: "gone", base: "abc", code: "const gone = 1;" }));
+      await page.locator(".nb-link-notice").waitFor();
+      expect(await axeViolations(page, ["#cell-scores", ".nb-link-notice", "nb-chapter-progress", "#starlight__sidebar"]), theme).toEqual([]);
+
+      await page.goto(siteUrl, { waitUntil: "networkidle" });
+      await page.getByRole("button", { name: "Reset progress" }).click();
+      expect(await axeViolations(page, ["nb-course-progress", ".chapter-list"]), theme).toEqual([]);
+      await page.close();
+    }
+  }, 400_000);
 });
 
 describe("progress", () => {
@@ -223,7 +249,7 @@ describe("progress", () => {
     expect(await page.locator("#starlight__sidebar .nb-done-mark").count()).toBe(0);
     expect(realProblems(problems)).toEqual([]);
     await page.close();
-  });
+  }, 240_000);
 
   it("a corrupt stored progress is reported once and removed", async () => {
     // No other tab that could read (and remove) the entry first.
@@ -237,8 +263,16 @@ describe("progress", () => {
     expect(await page.locator("nb-course-progress .nb-progress-note").isHidden()).toBe(true);
     expect(realProblems(problems)).toEqual([]);
     await page.close();
-  });
+  }, 240_000);
 });
+
+/** Serious or critical axe violations inside the given parts of the page. */
+async function axeViolations(page: Page, selectors: string[]): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).include(selectors).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+}
 
 /** A link to the chapter that shares `sharedCode` for cell `scores`, made from the cell's current original code. */
 async function linkFor(page: Page): Promise<string> {
