@@ -56,9 +56,9 @@ export default defineConfig({
     starlight({
       title: "Transformers, by running them",
       description: "A notebook-style course: learn how Transformers work by running and changing them in your browser.",
-      customCss: ["./src/styles/math.css", "./src/styles/notebook.css", "./src/styles/export.css", "./src/styles/print.css", "./src/styles/presentation.css"],
+      customCss: ["./src/styles/math.css", "./src/styles/notebook.css", "./src/styles/companions.css", "./src/styles/export.css", "./src/styles/print.css", "./src/styles/presentation.css"],
       sidebar: [{ label: "Chapters", items: chapterSidebar(docsDir) }],
-      components: { PageTitle: "./src/components/ChapterTitle.astro" },
+      components: { PageTitle: "./src/components/ChapterTitle.astro", Sidebar: "./src/components/Sidebar.astro", Pagination: "./src/components/Pagination.astro" },
       lastUpdated: false,
       pagination: true,
     }),

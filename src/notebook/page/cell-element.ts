@@ -11,10 +11,17 @@ import { EditStore, editFromStorageEvent } from "./persistence";
 import { OutputArea } from "./outputs";
 import { filePicker, type FileAnswer, type FileRequest } from "./file-picker";
 import { insertText, makeEditable, surfaceState, surfaceText } from "./editor-surface";
+import { copyCellLink, linkBanner } from "./shared-code";
 
 /** Detail of the `nb-run` and `nb-stop` events a cell dispatches. */
 export interface CellEventDetail {
   cellId: string;
+}
+
+/** Detail of the `nb-checked` event: a run of the cell ended and its `check` outputs, as validated by the page, all passed or not. */
+export interface CheckEventDetail {
+  cellId: string;
+  passed: boolean;
 }
 
 const store = EditStore.fromWindow();
@@ -63,6 +70,10 @@ export class NotebookCell extends HTMLElement {
   private parsedOptions?: CellOptions;
   /** The file picker of an `openFile` the cell awaits. */
   private picker: HTMLElement | undefined;
+  /** Verdicts of the `check` outputs of the run in progress. */
+  private checks: boolean[] = [];
+  /** The code on screen came from a share link and is saved only when the reader runs or edits it. */
+  private unsavedLink = false;
 
   /** The cell's id within its chapter. */
   get cellId(): string {
@@ -100,6 +111,7 @@ export class NotebookCell extends HTMLElement {
     this.el(".nb-run").addEventListener("click", () => this.requestRun());
     this.el(".nb-stop").addEventListener("click", () => this.emit("nb-stop"));
     this.el(".nb-reset").addEventListener("click", () => this.reset());
+    this.querySelector(".nb-share")?.addEventListener("click", () => void copyCellLink(this));
     this.surface = this.querySelector<HTMLElement>(".nb-code[data-editable]");
     if (this.surface) {
       this.surfaceHtml = this.surface.innerHTML;
@@ -111,7 +123,29 @@ export class NotebookCell extends HTMLElement {
 
   /** Asks the notebook to run this cell (Run button, Shift+Enter). */
   requestRun(): void {
+    if (this.unsavedLink) this.codeChanged(this.code);
+    this.querySelector(".nb-link-banner")?.remove();
     this.emit("nb-run");
+  }
+
+  /**
+   * Shows code from a share link, with a banner; never runs it. A saved edit
+   * of the reader's own stays until they choose the linked code. `changed`:
+   * the link was made from another version of the cell's original code.
+   */
+  openLinkedCode(code: string, changed: boolean): HTMLElement {
+    this.querySelector<HTMLDetailsElement>(".nb-hidden-code")?.setAttribute("open", "");
+    const conflict = this.code !== this.originalCode && this.code !== code;
+    const adopt = () => {
+      if (code === this.code) return;
+      this.takeCode(code);
+      this.unsavedLink = code !== this.originalCode;
+    };
+    const banner = linkBanner({ cellId: this.cellId, changed, conflictCode: conflict ? code : undefined, adopt });
+    this.querySelector(".nb-link-banner")?.remove();
+    this.el(".nb-toolbar").after(banner);
+    if (!conflict) adopt();
+    return banner;
   }
 
   /** The notebook is busy with another run: this cell waits for it. */
@@ -138,6 +172,8 @@ export class NotebookCell extends HTMLElement {
   /** Puts the original code back and forgets the saved edit. */
   reset(): void {
     this.code = this.originalCode;
+    this.unsavedLink = false;
+    this.querySelector(".nb-link-banner")?.remove();
     this.editor?.setCode(this.originalCode);
     if (!this.editor) this.showStaticCode(undefined);
     this.surfaceBase = this.originalCode;
@@ -157,15 +193,20 @@ export class NotebookCell extends HTMLElement {
     this.el(".nb-stop").hidden = false;
     this.el(".nb-timing").textContent = "running…";
     this.outputCode = this.code;
+    this.checks = [];
     this.outputs.begin();
   }
 
   output(output: Output, outputId?: string, replace?: boolean): void {
+    if (output.kind === "check") this.checks.push(output.passed);
     this.outputs.add(output, outputId, replace);
   }
 
   done(ms: number): void {
     this.ended("done", `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`);
+    if (this.checks.length === 0) return;
+    const detail: CheckEventDetail = { cellId: this.cellId, passed: this.checks.every(Boolean) };
+    this.dispatchEvent(new CustomEvent<CheckEventDetail>("nb-checked", { bubbles: true, detail }));
   }
 
   failed(error: CellError): void {
@@ -319,6 +360,7 @@ export class NotebookCell extends HTMLElement {
 
   private codeChanged(code: string): void {
     this.code = code;
+    this.unsavedLink = false;
     this.updateEditedMark();
     this.markOutputStale();
     const result = store.save(this.editKey(), code);
@@ -391,6 +433,8 @@ export class NotebookCell extends HTMLElement {
     const edited = this.code !== this.originalCode;
     this.el(".nb-edited").hidden = !edited;
     this.el(".nb-reset").hidden = !edited;
+    const share = this.querySelector<HTMLElement>(".nb-share");
+    if (share) share.hidden = !edited;
     this.toggleAttribute("data-edited", edited);
   }
 

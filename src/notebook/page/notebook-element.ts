@@ -10,6 +10,7 @@ import type { CellError, CellSource, PageToWorker, WorkerToPage } from "../proto
 import type { CellEventDetail, NotebookCell } from "./cell-element";
 import { DEFAULT_TIMEOUT_MS, WorkerHost } from "../host/supervisor";
 import { startBrowserWorker } from "../host/browser-worker-host";
+import { watchShareLinks } from "./shared-code";
 
 /** How long Stop waits for a cell to notice `signal` before terminating the worker. */
 const STOP_GRACE_MS = 1500;
@@ -48,6 +49,8 @@ export class NotebookController extends HTMLElement {
     document.addEventListener("click", (event) => this.useSolution(event));
     this.el(".nb-run-all").addEventListener("click", () => void this.runAll());
     this.el(".nb-stop-all").addEventListener("click", () => this.stop());
+    // A share link in the fragment: its code goes into its cell (never run); notices go above this bar.
+    void customElements.whenDefined("nb-cell").then(() => watchShareLinks(() => this.cells(), this));
   }
 
   /** Runs one cell and, through the worker's dependency graph, every cell that uses its names. */
