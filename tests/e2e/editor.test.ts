@@ -182,6 +182,10 @@ describe("the library's documentation at the cursor", () => {
     await page.keyboard.insertText("const m = ");
     await page.keyboard.type("causalMa");
     await list.getByRole("option").filter({ hasText: /^causalMask/ }).first().waitFor();
+    // CodeMirror ignores Enter for 75 ms after the list opens or changes (its
+    // interactionDelay, against picking by accident while typing fast): a
+    // reader pauses that long before choosing; without the pause Enter is a newline.
+    await page.waitForTimeout(200);
     await page.keyboard.press("Enter");
     await expect.poll(() => codeOf(page, "weights"), WAIT).toBe('import { causalMask } from "transformer";\nconst m = causalMask');
     await page.close();
