@@ -44,14 +44,23 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }): Pr
   };
 }
 
-/** Console errors, uncaught exceptions and failed requests seen by a page, as readable lines. */
+/**
+ * Console errors, uncaught exceptions and failed requests seen by a page, as
+ * readable lines. Requests the browser cancelled itself (`net::ERR_ABORTED`:
+ * the favicon or a font of a page being reloaded, a prefetch no longer needed)
+ * are not the site's fault and do not count; a missing or broken file still
+ * shows as its HTTP status or another network error.
+ */
 export function collectProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console error: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
-  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on("requestfailed", (request) => {
+    const reason = request.failure()?.errorText;
+    if (reason !== "net::ERR_ABORTED") problems.push(`request failed: ${request.url()} (${reason})`);
+  });
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
