@@ -14,7 +14,11 @@ import type { Output } from "../protocol.ts";
 import { renderOutputsToHtml } from "../render/html.ts";
 import { transpileCell } from "../compile/transpile.ts";
 import { cellKey } from "./cache.ts";
+import { inBuildThread } from "./build-thread.ts";
 import type { BuildContext } from "./context.ts";
+
+/** Outputs to HTML on the build thread: Plot and linkedom are the costly part of a chapter after its cells. */
+const renderOnBuildThread = inBuildThread(new URL("../render/html.ts", import.meta.url), "renderOutputsToHtml", renderOutputsToHtml);
 
 /** The library entry of build workers: the library, plus the thread id the CPU clock needs. */
 export const WORKER_LIBRARY = fileURLToPath(new URL("./worker-library.ts", import.meta.url));
@@ -78,7 +82,7 @@ export async function prerenderChapter(cells: CellDefinition[], options: Chapter
       if (!toRun.has(result.id)) continue;
       const cell = byId.get(result.id)!;
       checkResult(cell, result);
-      const entry = { result, html: renderOutputsToHtml(outputsOf(result)) };
+      const entry = { result, html: await renderOnBuildThread(outputsOf(result)) };
       context.cache.set(keys.get(cell.id)!, entry);
       html.set(cell.id, entry.html);
     }

@@ -4,12 +4,14 @@
  * every character keeps its light and dark colour, measured against Shiki's
  * own uncompacted output, and the text is the cell's code exactly. The first
  * code highlighted in a build is coloured like any other (Shiki's time limit
- * per line once cut it short while its grammar compiled).
+ * per line once cut it short while its grammar compiled). The build's
+ * highlighting thread gives what highlighting on the calling thread gives,
+ * for many requests at once.
  */
 import { describe, expect, it } from "vitest";
 import { parseHTML } from "linkedom";
 import { createHighlighter } from "shiki";
-import { highlightTypeScript } from "../../../src/integrations/highlight";
+import { highlightHere, highlightTypeScript } from "../../../src/integrations/highlight";
 
 const CELL = [
   'import { randn, softmax, matmul } from "transformer";',
@@ -95,5 +97,11 @@ describe("highlighted code", () => {
   it("uses at most 60% of the elements of Shiki's own markup (65 -> 35 here)", async () => {
     const count = (html: string) => parseHTML(`<!doctype html><html><body>${html}</body></html>`).document.querySelectorAll("pre *").length;
     expect(count(await highlightTypeScript(CELL))).toBeLessThanOrEqual(count(await reference(CELL)) * 0.6);
+  });
+
+  it("the highlighting thread answers many requests at once, each with what this thread would give", async () => {
+    const codes = Array.from({ length: 12 }, (_, i) => `${CELL}\nconst n${i} = ${i} * 2; // cell ${i}`);
+    const threaded = await Promise.all(codes.map((code) => highlightTypeScript(code)));
+    for (const [i, code] of codes.entries()) expect(threaded[i]).toBe(await highlightHere(code));
   });
 });
