@@ -173,7 +173,7 @@ try {
   const totalS = (performance.now() - started) / 1000;
   const cpuS = childrenCpuSeconds() - cpuBefore;
   const busiest = [...threadsLast].map(([id, { name, seconds }]) => ({ name, seconds: seconds - (threadsBefore.get(id)?.seconds ?? 0) }))
-    .sort((a, b) => b.seconds - a.seconds).slice(0, 3);
+    .sort((a, b) => b.seconds - a.seconds).slice(0, 8);
   const trainS = result.trainMs / 1000;
   console.log(`  ${load("after")}`);
   console.log(`kernels: ${result.kernels}`);

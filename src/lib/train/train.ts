@@ -97,6 +97,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
 /** Resolves after the event loop has had a turn (messages, timers, rendering). */
 export function nextMacrotask(): Promise<void> {
+  // A message to ourselves rather than setTimeout(0): browsers make a timer set from
+  // a timer's own callback wait at least 4 ms once five are nested, which a loop that
+  // yields every few steps always is (in a Chromium worker, 160 yields took 720 ms
+  // with timers and 10 ms with messages).
+  if (typeof MessageChannel === "function") {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close(); // in Node, an open port would keep the process alive
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
