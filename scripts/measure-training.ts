@@ -4,7 +4,11 @@
  * Worker of a page in headless Chromium, then the test accuracy of the
  * trained model on held-out pictures.
  *
- *   npx tsx scripts/measure-training.ts [--seed 0] [--steps N] [--eval-seed 1] [--kernels typescript|wasm]
+ *   npx tsx scripts/measure-training.ts [--seed 0] [--steps N] [--eval-seed 1] [--kernels typescript|wasm] [--no-helper]
+ *
+ * `--no-helper` hides `Worker` from the training worker, so the pictures are
+ * drawn in the training thread (as where no second worker can start): the
+ * same numbers, for comparison.
  *
  * (`--name value` or `--name=value`.)
  *
@@ -50,6 +54,7 @@ const steps = option("steps"); // undefined: the recipe's own default
 const evalSeed = option("eval-seed", 1)!;
 /** A kernel set to force; by default the library picks (WebAssembly SIMD where the engine has it). */
 const kernels = optionText("kernels");
+const helper = !process.argv.includes("--no-helper");
 
 /** Linux's USER_HZ, the unit of the times in `/proc/<pid>/task/<tid>/stat`. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -111,8 +116,9 @@ const workerSource = `
 import { trainVit, evaluateVit } from "./src/lib/recipes/index";
 import { kernelName, setKernels } from "./src/lib/kernels/index";
 self.onmessage = async (event) => {
-  const { seed, steps, evalSeed, kernels } = event.data;
+  const { seed, steps, evalSeed, kernels, helper } = event.data;
   if (kernels) setKernels(kernels);
+  if (!helper) self.Worker = undefined; // no helper worker can start: the batches are drawn here
   const { model, result } = await trainVit({
     seed, steps,
     onProgress: (p) => { if (p.step % 100 === 0) self.postMessage({ type: "progress", step: p.step, loss: p.loss, stepsPerSecond: p.stepsPerSecond }); },
@@ -167,7 +173,7 @@ try {
   const threadsLast = new Map(threadsBefore);
   const sample = () => { for (const [id, thread] of threadCpuSeconds()) threadsLast.set(id, thread); };
   const sampler = setInterval(sample, 250);
-  const result: WorkerResult = await tab.evaluate((options) => (window as unknown as { runTraining: (o: unknown) => Promise<WorkerResult> }).runTraining(options), { seed, steps, evalSeed, kernels })
+  const result: WorkerResult = await tab.evaluate((options) => (window as unknown as { runTraining: (o: unknown) => Promise<WorkerResult> }).runTraining(options), { seed, steps, evalSeed, kernels, helper })
     .finally(() => clearInterval(sampler));
   sample();
   const totalS = (performance.now() - started) / 1000;
@@ -176,7 +182,7 @@ try {
     .sort((a, b) => b.seconds - a.seconds).slice(0, 8);
   const trainS = result.trainMs / 1000;
   console.log(`  ${load("after")}`);
-  console.log(`kernels: ${result.kernels}`);
+  console.log(`kernels: ${result.kernels}; pictures drawn ${helper ? "in a helper worker where one starts" : "in the training worker (--no-helper)"}`);
   console.log(`training: ${result.steps} steps in ${trainS.toFixed(1)} s (${(result.steps / trainS).toFixed(2)} steps/s); with evaluation ${totalS.toFixed(1)} s`);
   console.log(`Chromium CPU time meanwhile (all its processes, training and evaluation): ${cpuS.toFixed(1)} s`);
   console.log(`busiest threads (the training worker first, then the batch helper): ${busiest.map((t) => `${t.seconds.toFixed(1)} s (${t.name})`).join(", ")}`);
