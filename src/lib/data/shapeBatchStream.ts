@@ -85,6 +85,7 @@ export class ShapeBatchStream {
   /** Batches handed out so far. */
   private taken = 0;
   private firstBatchTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
   /** Why the helper stopped drawing, if it failed. */
   failure: string | null = null;
 
@@ -111,6 +112,7 @@ export class ShapeBatchStream {
 
   /** The next batch: at once when it is ready, else a promise of it. */
   next(): ShapeBatchValues | Promise<ShapeBatchValues> {
+    if (this.closed) throw new Error("ShapeBatchStream: next() after close()");
     const batch = this.ready.shift();
     if (batch) return this.took(batch);
     if (!this.helper) return this.took(this.drawHere());
@@ -120,8 +122,9 @@ export class ShapeBatchStream {
     });
   }
 
-  /** Stops the helper; the stream draws any further batch itself. */
+  /** Stops the helper and ends the stream. */
   close(): void {
+    this.closed = true;
     this.stopHelper();
   }
 
@@ -204,7 +207,7 @@ function startHelper(receive: (message: FromHelper) => void, fail: (reason: stri
     }
     type NodeWorker = {
       postMessage(message: unknown): void;
-      on(type: "message" | "error", handler: (value: never) => void): void;
+      on(type: "message" | "error" | "exit", handler: (value: never) => void): void;
       terminate(): Promise<number>;
     };
     type Threads = { Worker: new (source: string, options: { eval: boolean }) => NodeWorker };
@@ -214,6 +217,7 @@ function startHelper(receive: (message: FromHelper) => void, fail: (reason: stri
     const worker = new threads.Worker(SHAPE_BATCH_WORKER_SOURCE, { eval: true });
     worker.on("message", (message: FromHelper) => receive(message));
     worker.on("error", (error: Error) => fail(error.message));
+    worker.on("exit", (code: number) => fail(`the worker thread exited (code ${code})`)); // ignored after close()
     return { post: (message) => worker.postMessage(message), close: () => void worker.terminate() };
   } catch {
     return null; // e.g. a security policy that forbids Blob workers: draw here

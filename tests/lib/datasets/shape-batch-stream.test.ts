@@ -110,6 +110,12 @@ describe("ShapeBatchStream", () => {
     }
   });
 
+  it("says so when asked for a batch after close()", () => {
+    const stream = new ShapeBatchStream({ seed: 0, batchSize: 2, helper: false });
+    stream.close();
+    expect(() => stream.next()).toThrow(/next\(\) after close\(\)/);
+  });
+
   it("rejects a batch size that is not a whole number", () => {
     expect(() => new ShapeBatchStream({ seed: 0, batchSize: 0 })).toThrow(/batch size 0 is not a whole number >= 1/);
   });
