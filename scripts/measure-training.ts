@@ -185,7 +185,7 @@ try {
   console.log(`kernels: ${result.kernels}; pictures drawn ${helper ? "in a helper worker where one starts" : "in the training worker (--no-helper)"}`);
   console.log(`training: ${result.steps} steps in ${trainS.toFixed(1)} s (${(result.steps / trainS).toFixed(2)} steps/s); with evaluation ${totalS.toFixed(1)} s`);
   console.log(`Chromium CPU time meanwhile (all its processes, training and evaluation): ${cpuS.toFixed(1)} s`);
-  console.log(`busiest threads (the training worker first, then the batch helper): ${busiest.map((t) => `${t.seconds.toFixed(1)} s (${t.name})`).join(", ")}`);
+  console.log(`busiest threads ("DedicatedWorker": the training worker, then the batch helper if one started): ${busiest.map((t) => `${t.seconds.toFixed(1)} s (${t.name})`).join(", ")}`);
   console.log(`test accuracy ${result.accuracy.toFixed(4)} (seed ${evalSeed}, 400 pictures), object attention ratio ${result.objectAttentionRatio.toFixed(3)}`);
   console.log(result.accuracy >= TARGET_ACCURACY
     ? `reached ${TARGET_ACCURACY * 100}% test accuracy in ${trainS.toFixed(1)} s of training`
