@@ -4,16 +4,24 @@
  * Worker of a page in headless Chromium, then the test accuracy of the
  * trained model on held-out pictures.
  *
- *   npx tsx scripts/measure-training.ts [--seed 0] [--steps N] [--eval-seed 1] [--kernels typescript|wasm]
+ *   npx tsx scripts/measure-training.ts [--seed 0] [--steps N] [--eval-seed 1] [--kernels typescript|wasm] [--no-helper]
+ *
+ * `--no-helper` hides `Worker` from the training worker, so the pictures are
+ * drawn in the training thread (as where no second worker can start): the
+ * same numbers, for comparison.
  *
  * (`--name value` or `--name=value`.)
  *
  * Prints the training time, steps per second, the test accuracy and object
  * attention ratio, the CPU time Chromium used meanwhile, and the machine's
  * load average: on a shared machine the wall time grows with the load while
- * the CPU time stays about what an idle machine would need.
+ * the CPU time stays about what an idle machine would need. Training draws
+ * its pictures in a second worker (`ShapeBatchStream`), so the script also
+ * prints the CPU time of Chromium's busiest threads: the training worker's
+ * is about the wall time the run would take on an idle machine with a core
+ * to spare for the helper.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { type AddressInfo } from "node:net";
 import { loadavg, tmpdir } from "node:os";
@@ -46,6 +54,53 @@ const steps = option("steps"); // undefined: the recipe's own default
 const evalSeed = option("eval-seed", 1)!;
 /** A kernel set to force; by default the library picks (WebAssembly SIMD where the engine has it). */
 const kernels = optionText("kernels");
+const helper = !process.argv.includes("--no-helper");
+
+/** Linux's USER_HZ, the unit of the times in `/proc/<pid>/task/<tid>/stat`. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds so far of every thread of the processes descending from this
+ * one (Chromium's), by "pid/tid", with the thread's name; empty where there is
+ * no `/proc`. A worker's thread is named "DedicatedWorker".
+ */
+function threadCpuSeconds(): Map<string, { name: string; seconds: number }> {
+  const threads = new Map<string, { name: string; seconds: number }>();
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return threads;
+  }
+  const parents = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      parents.set(Number(pid), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // the process ended while we were reading
+    }
+  }
+  const isDescendant = (pid: number): boolean => {
+    for (let at = parents.get(pid); at !== undefined && at > 1; at = parents.get(at)) if (at === process.pid) return true;
+    return false;
+  };
+  for (const pid of parents.keys()) {
+    if (!isDescendant(pid)) continue;
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        // Fields after the name: state (0), ..., utime (11), stime (12).
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        threads.set(`${pid}/${tid}`, { name, seconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND });
+      }
+    } catch {
+      // the process or thread ended while we were reading
+    }
+  }
+  return threads;
+}
 
 /** What the worker posts back when training and evaluation are done. */
 interface WorkerResult {
@@ -61,8 +116,9 @@ const workerSource = `
 import { trainVit, evaluateVit } from "./src/lib/recipes/index";
 import { kernelName, setKernels } from "./src/lib/kernels/index";
 self.onmessage = async (event) => {
-  const { seed, steps, evalSeed, kernels } = event.data;
+  const { seed, steps, evalSeed, kernels, helper } = event.data;
   if (kernels) setKernels(kernels);
+  if (!helper) self.Worker = undefined; // no helper worker can start: the batches are drawn here
   const { model, result } = await trainVit({
     seed, steps,
     onProgress: (p) => { if (p.step % 100 === 0) self.postMessage({ type: "progress", step: p.step, loss: p.loss, stepsPerSecond: p.stepsPerSecond }); },
@@ -112,14 +168,24 @@ try {
   console.log(`  ${load("before")}`);
   const started = performance.now();
   const cpuBefore = childrenCpuSeconds();
-  const result: WorkerResult = await tab.evaluate((options) => (window as unknown as { runTraining: (o: unknown) => Promise<WorkerResult> }).runTraining(options), { seed, steps, evalSeed, kernels });
+  // Threads end with the run (the workers are terminated), so their CPU time is sampled while it lasts.
+  const threadsBefore = threadCpuSeconds();
+  const threadsLast = new Map(threadsBefore);
+  const sample = () => { for (const [id, thread] of threadCpuSeconds()) threadsLast.set(id, thread); };
+  const sampler = setInterval(sample, 250);
+  const result: WorkerResult = await tab.evaluate((options) => (window as unknown as { runTraining: (o: unknown) => Promise<WorkerResult> }).runTraining(options), { seed, steps, evalSeed, kernels, helper })
+    .finally(() => clearInterval(sampler));
+  sample();
   const totalS = (performance.now() - started) / 1000;
   const cpuS = childrenCpuSeconds() - cpuBefore;
+  const busiest = [...threadsLast].map(([id, { name, seconds }]) => ({ name, seconds: seconds - (threadsBefore.get(id)?.seconds ?? 0) }))
+    .sort((a, b) => b.seconds - a.seconds).slice(0, 8);
   const trainS = result.trainMs / 1000;
   console.log(`  ${load("after")}`);
-  console.log(`kernels: ${result.kernels}`);
+  console.log(`kernels: ${result.kernels}; pictures drawn ${helper ? "in a helper worker where one starts" : "in the training worker (--no-helper)"}`);
   console.log(`training: ${result.steps} steps in ${trainS.toFixed(1)} s (${(result.steps / trainS).toFixed(2)} steps/s); with evaluation ${totalS.toFixed(1)} s`);
   console.log(`Chromium CPU time meanwhile (all its processes, training and evaluation): ${cpuS.toFixed(1)} s`);
+  console.log(`busiest threads ("DedicatedWorker": the training worker, then the batch helper if one started): ${busiest.map((t) => `${t.seconds.toFixed(1)} s (${t.name})`).join(", ")}`);
   console.log(`test accuracy ${result.accuracy.toFixed(4)} (seed ${evalSeed}, 400 pictures), object attention ratio ${result.objectAttentionRatio.toFixed(3)}`);
   console.log(result.accuracy >= TARGET_ACCURACY
     ? `reached ${TARGET_ACCURACY * 100}% test accuracy in ${trainS.toFixed(1)} s of training`

@@ -13,8 +13,12 @@
  */
 export class Random {
   private state: number;
-  /** Box-Muller makes normals in pairs; the second one waits here. */
-  private spareNormal: number | null = null;
+  /**
+   * Box-Muller makes normals in pairs; the second one waits here, NaN when
+   * none does. (A number, never `null`: a field that can hold both makes the
+   * engine box every number stored in it, a fresh allocation per pair.)
+   */
+  private spareNormal = NaN;
 
   constructor(seed = 0) {
     this.state = seed >>> 0;
@@ -31,9 +35,9 @@ export class Random {
 
   /** Normal with the given mean and standard deviation (Box-Muller). */
   normal(mean = 0, std = 1): number {
-    if (this.spareNormal !== null) {
+    if (!Number.isNaN(this.spareNormal)) {
       const z = this.spareNormal;
-      this.spareNormal = null;
+      this.spareNormal = NaN;
       return mean + std * z;
     }
     // 1 - next() lies in (0, 1], so the log is finite.

@@ -1,7 +1,8 @@
 /**
  * Training in the page, on the Vision Transformer chapter: the loss chart
- * updates while the model trains in the worker, Stop ends training early and
- * keeps the model trained so far, and the next cell uses it.
+ * updates while the model trains in the worker (with a second worker, started
+ * from it, drawing the pictures), Stop ends training early and keeps the
+ * model trained so far, and the next cell uses it.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, openChapter, type TestBrowser } from "./browser";
@@ -17,7 +18,7 @@ afterAll(async () => {
 });
 
 describe("training in the page", () => {
-  it("the loss chart updates while the ViT trains, Stop keeps the model so far, and the next cell uses it", async () => {
+  it("the loss chart updates while the ViT trains (pictures drawn in a helper worker), Stop keeps the model so far, and the next cell uses it", async () => {
     const { page, problems } = await openChapter(browser, chapterUrl);
 
     const cell = page.locator("#cell-train-vit");
@@ -30,6 +31,9 @@ describe("training in the page", () => {
     await chart.waitFor({ timeout: 60_000 });
     await expect.poll(linePaths, { timeout: 60_000 }).not.toBe("");
     const early = await linePaths();
+    // The pictures are drawn by a second worker that the notebook's worker started (ShapeBatchStream).
+    const workerNames = () => Promise.all(page.workers().map((worker) => worker.evaluate(() => self.name).catch(() => "")));
+    await expect.poll(workerNames, { timeout: 30_000 }).toContain("shape batches");
     await expect.poll(linePaths, { timeout: 30_000 }).not.toBe(early); // a later update redrew the lines
 
     await page.getByRole("button", { name: "Stop cell train-vit", exact: true }).click();

@@ -52,13 +52,15 @@ export interface Schedule {
 /**
  * The loop every recipe shares: AdamW with {@link warmupCosine}, gradients
  * clipped to `schedule.clip`, stoppable through `options.signal`. Only the
- * loss of a step differs between models.
+ * loss of a step differs between models (and, optionally, how a step's data
+ * is fetched: `prepare`, see {@link TrainOptions}).
  */
 export function trainWithSchedule(
   params: Params,
   schedule: Schedule,
   options: RecipeOptions,
   stepLoss: TrainOptions["step"],
+  { prepare }: Pick<TrainOptions, "prepare"> = {},
 ): Promise<TrainResult> {
   const { steps = schedule.steps, onProgress, signal } = options;
   const { lr, warmup, weightDecay, clip } = schedule;
@@ -70,6 +72,7 @@ export function trainWithSchedule(
     clip,
     onProgress,
     signal,
+    prepare,
     step: (i) => {
       optimizer.lr = warmupCosine(i, steps, lr, warmup);
       return stepLoss(i);

@@ -8,7 +8,10 @@ import { Random, Tensor, argmax, noGrad, tidy } from "../core";
 import { crossEntropy } from "../ops/loss";
 import { ViT, type ViTConfig } from "../models/vit";
 import { loadState } from "../nn/state";
-import { SHAPE_CLASSES, drawScene, patchMask, shapesDataset } from "../data/images";
+import { SHAPE_CLASSES, patchMask, shapesDataset } from "../data/images";
+import { contrastToBackground, drawShapeBatch } from "../data/shapeBatches";
+import { ShapeBatchStream } from "../data/shapeBatchStream";
+import type { ShapeBatchValues } from "../data/shapeBatches";
 import { type RecipeOptions, type Trained, trainWithSchedule } from "./options";
 
 /**
@@ -55,26 +58,7 @@ export const OBJECT_PATCH_FRACTION = 0.25;
  */
 export function backgroundContrast(images: Tensor): Tensor {
   const [B, C, H, W] = images.shape;
-  const plane = H * W;
-  const out = new Float32Array(images.size);
-  for (let start = 0; start < B * C * plane; start += plane) {
-    const channel = images.data.subarray(start, start + plane);
-    const background = median(channel);
-    for (let i = 0; i < plane; i++) out[start + i] = 3 * Math.abs(channel[i] - background);
-  }
-  return new Tensor(out, [B, C, H, W]);
-}
-
-/** Median of values in [0, 1], to 1/256: a histogram instead of a sort keeps this linear. */
-function median(values: Float32Array): number {
-  const bins = new Uint32Array(256);
-  for (let i = 0; i < values.length; i++) bins[Math.min(255, Math.floor(values[i] * 256))]++;
-  let seen = 0;
-  for (let b = 0; b < 256; b++) {
-    seen += bins[b];
-    if (2 * seen >= values.length) return (b + 0.5) / 256;
-  }
-  return 0.5;
+  return new Tensor(contrastToBackground(images.data, H * W), [B, C, H, W]);
 }
 
 /**
@@ -85,10 +69,7 @@ function median(values: Float32Array): number {
  */
 export function shapeBatch(rng: Random, batchSize: number): { images: Tensor; labels: number[] } {
   const size = VIT_CONFIG.imageSize;
-  const pixels = 3 * size * size;
-  const labels = rng.shuffle(Array.from({ length: batchSize }, (_, i) => i % SHAPE_CLASSES.length));
-  const images = new Float32Array(batchSize * pixels);
-  labels.forEach((label, i) => images.set(drawScene(label, rng, { size }).image, i * pixels));
+  const { images, labels } = drawShapeBatch(rng, batchSize, size);
   return { images: new Tensor(images, [batchSize, 3, size, size]), labels };
 }
 
@@ -106,14 +87,27 @@ export function shapeBatch(rng: Random, batchSize: number): { images: Tensor; la
 export async function trainVit(options: RecipeOptions = {}): Promise<Trained<ViT>> {
   const { seed = 0 } = options;
   const model = new ViT(VIT_CONFIG, { seed });
-  // The data stream has its own generator, so changing the model never changes the pictures.
-  const dataRng = new Random(seed + 0x5eed);
-  const result = await trainWithSchedule(model.params, VIT_TRAINING, options, () => {
-    const { images, labels } = shapeBatch(dataRng, VIT_TRAINING.batchSize);
-    const { logits } = model.forward(backgroundContrast(images), { training: true }); // [B, 4]
-    return { loss: crossEntropy(logits, labels), metrics: { accuracy: accuracyOf(logits, labels) } };
-  });
-  return { model, result };
+  const { batchSize } = VIT_TRAINING;
+  const size = VIT_CONFIG.imageSize;
+  // The data stream has its own generator, so changing the model never changes the pictures:
+  // batch i is the i-th `shapeBatch(new Random(seed + 0x5eed), 32)`, through backgroundContrast,
+  // drawn by a helper worker on another core while this thread trains (the same numbers).
+  const batches = new ShapeBatchStream({ seed: seed + 0x5eed, batchSize, size, contrast: true });
+  let batch: ShapeBatchValues;
+  try {
+    const result = await trainWithSchedule(model.params, VIT_TRAINING, options, () => {
+      const images = new Tensor(batch.images, [batchSize, 3, size, size]); // already backgroundContrast
+      const { logits } = model.forward(images, { training: true }); // [B, 4]
+      return { loss: crossEntropy(logits, batch.labels), metrics: { accuracy: accuracyOf(logits, batch.labels) } };
+    }, {
+      prepare: async () => {
+        batch = await batches.next(); // waits only when the helper has fallen behind
+      },
+    });
+    return { model, result };
+  } finally {
+    batches.close();
+  }
 }
 
 /** A ViT with {@link VIT_CONFIG} and the weights of a file written by `saveState` (e.g. `public/models/vit.bin`). */

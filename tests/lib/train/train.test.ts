@@ -60,11 +60,24 @@ describe("train", () => {
     expect(w.data[0]).toBeCloseTo(99.5, 4); // gradient 200 clipped to 0.5
   });
 
-  it("nextMacrotask lets timers queued earlier run first", async () => {
+  it("nextMacrotask lets a message that arrived earlier (a Stop) run first", async () => {
     const order: string[] = [];
-    setTimeout(() => order.push("timer"), 0);
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      order.push("message");
+      channel.port1.close();
+    };
+    channel.port2.postMessage("stop");
     await nextMacrotask();
     order.push("after");
-    expect(order).toEqual(["timer", "after"]);
+    expect(order).toEqual(["message", "after"]);
+  });
+
+  it("a loop that yields only with nextMacrotask still lets timers run (the notebook paces its chart updates with one)", async () => {
+    let fired = false;
+    setTimeout(() => (fired = true), 2);
+    const started = performance.now();
+    while (!fired && performance.now() - started < 10_000) await nextMacrotask();
+    expect(fired).toBe(true);
   });
 });
