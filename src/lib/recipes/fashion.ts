@@ -148,7 +148,7 @@ export interface FashionTrainOptions extends RecipeOptions {
 
 /**
  * Trains a fresh {@link ViT} on the pictures of `data` (any number, e.g. the
- * 7,000 of the course's training slice, or all 60,000): AdamW with warm-up
+ * 15,000 of the course's training slice, or all 60,000): AdamW with warm-up
  * and cosine decay, gradient clipping, a random batch every step (flipped
  * and shifted when `schedule.augment`).
  * Reports `accuracy` on the current batch (before the update) as a metric.
