@@ -1,14 +1,16 @@
 /**
  * How long the real-pictures chapter's in-page training takes, measured the
- * way the chapter runs it: the library bundled with esbuild, `trainFashion`
- * with `FASHION_PAGE_TRAINING` on the committed 7,000-picture training slice
- * in a Web Worker of a page in headless Chromium, the data fetched from the
- * committed files in `public/data/fashion/`, then the accuracy on all 10,000
- * test pictures.
+ * way the chapter runs it: the library bundled with esbuild, the data fetched
+ * from the committed files in `public/data/fashion/`, then `trainFashion`
+ * with `FASHION_PAGE_CONFIG` and `FASHION_PAGE_TRAINING` on the committed
+ * training slice in a Web Worker of a page in headless Chromium, scoring 200
+ * test pictures every 50 steps as the chapter's chart does, then the accuracy
+ * on all 10,000 test pictures.
  *
  *   npx tsx scripts/measure-fashion-training.ts [--seed 1] [--steps N] [--kernels typescript|wasm]
  *
- * Prints the training time, steps per second, the test accuracy, the CPU
+ * Prints the time to fetch and decode the data, the training time, steps per
+ * second, the test accuracy, the CPU
  * time Chromium used meanwhile, and the machine's load average: on a shared
  * machine the wall time grows with the load while the CPU time stays about
  * what an idle machine would need.
@@ -28,7 +30,7 @@ const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
-/** What issue 16 asks of the in-page training: this test accuracy within {@link TARGET_SECONDS} of training. */
+/** The target of the in-page training: this test accuracy within {@link TARGET_SECONDS} of pressing Run (fetching, decoding and training). */
 const TARGET_ACCURACY = 0.85;
 const TARGET_SECONDS = 60;
 
@@ -48,11 +50,13 @@ interface WorkerResult {
   loadMs: number;
   accuracy: number;
   kernels: string;
+  /** Pictures in the training slice. */
+  pictures: number;
 }
 
 // The worker: load the data and train exactly as the chapter's cell does, report progress, then score all 10,000 test pictures.
 const workerSource = `
-import { loadFashion, trainFashion, evaluateFashion, ViT, FASHION_CONFIG, FASHION_PAGE_TRAINING } from "./src/lib/index";
+import { loadFashion, trainFashion, evaluateFashion, fashionSlice, ViT, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING } from "./src/lib/index";
 import { kernelName, setKernels } from "./src/lib/kernels/index";
 const loadBytes = async (path) => {
   const response = await fetch("/" + path);
@@ -66,13 +70,18 @@ self.onmessage = async (event) => {
   const train = await loadFashion(loadBytes, { split: "train" });
   const test = await loadFashion(loadBytes, { split: "test" });
   const loadMs = performance.now() - loadStart;
-  const model = new ViT(FASHION_CONFIG, { seed });
+  const probe = fashionSlice(test, 9800, 10000);
+  const model = new ViT(FASHION_PAGE_CONFIG, { seed });
   const { result } = await trainFashion(train, {
     model, seed, steps, schedule: FASHION_PAGE_TRAINING,
-    onProgress: (p) => { if (p.step % 100 === 0) self.postMessage({ type: "progress", step: p.step, loss: p.loss, stepsPerSecond: p.stepsPerSecond }); },
+    onProgress: (p) => {
+      if (p.step % 50 === 0) evaluateFashion(model, probe); // the chapter's chart scores these 200 pictures as it goes
+      if (p.step % 100 === 0) self.postMessage({ type: "progress", step: p.step, loss: p.loss, stepsPerSecond: p.stepsPerSecond });
+    },
   });
+  self.postMessage({ type: "trained" });
   const { accuracy } = evaluateFashion(model, test);
-  self.postMessage({ type: "done", steps: result.steps, trainMs: result.elapsedMs, loadMs, accuracy, kernels: kernelName() });
+  self.postMessage({ type: "done", steps: result.steps, trainMs: result.elapsedMs, loadMs, accuracy, kernels: kernelName(), pictures: train.labels.length });
 };
 `;
 
@@ -83,6 +92,7 @@ const page = `<!doctype html><meta charset="utf-8"><title>measure Fashion-MNIST 
     worker.onerror = (e) => reject(new Error(e.message));
     worker.onmessage = ({ data }) => {
       if (data.type === "progress") console.log("step " + data.step + " loss " + data.loss.toFixed(4) + " (" + data.stepsPerSecond.toFixed(1) + " steps/s)");
+      else if (data.type === "trained") window.markTrained();
       else { worker.terminate(); resolve(data); }
     };
     worker.postMessage(options);
@@ -125,8 +135,11 @@ const load = (label: string) => `load average ${label}: ${loadavg().map((l) => l
 try {
   const tab = await context.newPage();
   tab.on("console", (message) => console.log(`  ${message.text()}`));
+  // Chromium's CPU time when training ends, before the final scoring of 10,000 pictures.
+  let cpuTrained = NaN;
+  await tab.exposeFunction("markTrained", () => { cpuTrained = childrenCpuSeconds(); });
   await tab.goto(url);
-  console.log(`trainFashion(7,000 pictures, FASHION_PAGE_TRAINING, seed ${seed}${steps ? `, steps: ${steps}` : ""}) in a Web Worker, headless Chromium ${context.browser()?.version() ?? ""}`);
+  console.log(`trainFashion(the training slice, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING, seed ${seed}${steps ? `, steps: ${steps}` : ""}) in a Web Worker, headless Chromium ${context.browser()?.version() ?? ""}`);
   console.log(`  ${load("before")}`);
   const started = performance.now();
   const cpuBefore = childrenCpuSeconds();
@@ -134,16 +147,18 @@ try {
   const totalS = (performance.now() - started) / 1000;
   const cpuS = childrenCpuSeconds() - cpuBefore;
   const trainS = result.trainMs / 1000;
+  const loadS = result.loadMs / 1000;
+  const runS = loadS + trainS; // what the reader waits from Run to a trained model
   console.log(`  ${load("after")}`);
   console.log(`kernels: ${result.kernels}`);
-  console.log(`loading the training slice and the test set: ${(result.loadMs / 1000).toFixed(1)} s`);
-  console.log(`training: ${result.steps} steps in ${trainS.toFixed(1)} s (${(result.steps / trainS).toFixed(2)} steps/s); with loading and evaluation ${totalS.toFixed(1)} s`);
-  console.log(`Chromium CPU time meanwhile (all its processes): ${cpuS.toFixed(1)} s`);
+  console.log(`fetching and decoding the training slice (${result.pictures} pictures) and the test set: ${loadS.toFixed(1)} s`);
+  console.log(`training: ${result.steps} steps in ${trainS.toFixed(1)} s (${(result.steps / trainS).toFixed(2)} steps/s); fetching and training ${runS.toFixed(1)} s; with the final evaluation ${totalS.toFixed(1)} s`);
+  console.log(`Chromium CPU time (all its processes): ${(cpuTrained - cpuBefore).toFixed(1)} s fetching and training, ${cpuS.toFixed(1)} s with the final evaluation`);
   console.log(`test accuracy ${result.accuracy.toFixed(4)} on all 10,000 test pictures`);
-  const met = result.accuracy >= TARGET_ACCURACY && trainS <= TARGET_SECONDS;
+  const met = result.accuracy >= TARGET_ACCURACY && runS <= TARGET_SECONDS;
   console.log(met
-    ? `reached ${TARGET_ACCURACY} test accuracy in ${trainS.toFixed(1)} s of training (target: within ${TARGET_SECONDS} s)`
-    : `did not reach ${TARGET_ACCURACY} test accuracy within ${TARGET_SECONDS} s (${result.accuracy.toFixed(4)} after ${trainS.toFixed(1)} s)`);
+    ? `reached ${TARGET_ACCURACY} test accuracy ${runS.toFixed(1)} s after Run (target: within ${TARGET_SECONDS} s)`
+    : `did not reach ${TARGET_ACCURACY} test accuracy within ${TARGET_SECONDS} s of Run (${result.accuracy.toFixed(4)} after ${runS.toFixed(1)} s)`);
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });

@@ -54,6 +54,7 @@ describe("real pictures", () => {
     expect(urls.some((u) => u.endsWith("test-images.idx.gz"))).toBe(true);
     expect(urls.some((u) => u.endsWith("train-images.idx.gz"))).toBe(true);
     const total = fetched.reduce((a, f) => a + f.bytes, 0);
+    console.log(`fetched for the real-data cells: ${(total / 1e6).toFixed(2)} MB in ${fetched.length} files`);
     expect(total).toBeLessThanOrEqual(8e6);
     // Known and not this chapter's: Starlight's table-of-contents script recurses once per element above
     // a heading and overflows the stack once the reader's runs add thousands of chart elements.

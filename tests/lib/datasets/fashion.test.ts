@@ -1,7 +1,7 @@
 /**
  * The course's copy of Fashion-MNIST, read from `public/` exactly as the site
- * serves it: the IDX reader, the split sizes, the class balance and the
- * pixel range, and that loading twice gives the same tensors.
+ * serves it: the IDX reader, the split sizes, the class balance, the
+ * pixel range and grey levels, and that loading twice gives the same tensors.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import {
   FASHION_CLASSES, FASHION_DIR, FASHION_FILES, encodeIdx, fashionFromIdx, fashionSlice, loadFashion, maybeGunzip, parseIdx,
 } from "transformer";
+import { roundGreys } from "../../../scripts/data-fashion";
 
 const publicDir = fileURLToPath(new URL("../../../public/", import.meta.url));
 const read = async (path: string) => new Uint8Array(readFileSync(publicDir + path));
@@ -49,6 +50,25 @@ describe("IDX files", () => {
   });
 });
 
+describe("roundGreys (how scripts/data-fashion.ts shrinks the training pictures)", () => {
+  it("moves every byte to the nearest of 16 levels 0, 17, …, 255, keeping black and white, and is idempotent", () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const rounded = roundGreys(all.slice(), 16);
+    rounded.forEach((v, i) => {
+      expect(v % 17).toBe(0);
+      expect(Math.abs(v - i)).toBeLessThanOrEqual(8.5);
+    });
+    expect([rounded[0], rounded[255]]).toEqual([0, 255]);
+    expect(Array.from(roundGreys(rounded.slice(), 16))).toEqual(Array.from(rounded));
+    expect(new Set(roundGreys(all.slice(), 8)).size).toBe(8);
+  });
+
+  it("refuses a number of levels that is not 2 to 256", () => {
+    expect(() => roundGreys(new Uint8Array(1), 1)).toThrow(/from 2 to 256/);
+    expect(() => roundGreys(new Uint8Array(1), 2.5)).toThrow(/from 2 to 256/);
+  });
+});
+
 describe("loadFashion", () => {
   it("loads all 10,000 test pictures as [N, 1, 28, 28] in [0, 1], 1,000 of each class", async () => {
     const test = await loadFashion(read, { split: "test" });
@@ -72,11 +92,21 @@ describe("loadFashion", () => {
     expect(test.images.shape).toEqual([10, 1, 28, 28]);
   });
 
-  it("loads the 7,000-picture training slice, 700 of each class, in shuffled order", async () => {
+  it("loads the 15,000-picture training slice, 1,500 of each class, in shuffled order", async () => {
     const train = await loadFashion(read, { split: "train" });
-    expect(train.images.shape).toEqual([7000, 1, 28, 28]);
-    expect(perClass(train.labels)).toEqual(new Array(10).fill(700));
+    expect(train.images.shape).toEqual([15000, 1, 28, 28]);
+    expect(perClass(train.labels)).toEqual(new Array(10).fill(1500));
     expect(new Set(train.labels.slice(0, 30)).size).toBeGreaterThan(5);
+  });
+
+  it("gives the training pictures in 16 grey levels (k/15) from black to white, the test pictures in all 256", async () => {
+    const train = await loadFashion(read, { split: "train", count: 2000 });
+    const levels = new Set(Array.from(train.images.data, (v) => Math.round(v * 255)));
+    expect([...levels].sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, k) => 17 * k));
+    // The floats themselves are k/15 (no drift from dividing by 255).
+    expect(train.images.data.filter((v) => Math.abs(v * 15 - Math.round(v * 15)) > 1e-5).length).toBe(0);
+    const test = await loadFashion(read, { split: "test", count: 2000 });
+    expect(new Set(Array.from(test.images.data, (v) => Math.round(v * 255))).size).toBe(256);
   });
 
   it("is deterministic: two loads give the same pictures and labels", async () => {

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
-  FASHION_CLASSES, FASHION_CONFIG, FASHION_PAGE_TRAINING, FASHION_TRAINING, Random, Tensor, ViT, evaluateFashion, fashionBatch, loadFashion, trainFashion,
+  FASHION_CLASSES, FASHION_CONFIG, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING, FASHION_TRAINING, Random, Tensor, ViT, evaluateFashion, fashionBatch, loadFashion, parameterCount, trainFashion,
   type FashionSet,
 } from "transformer";
 
@@ -93,6 +93,18 @@ describe("trainFashion", () => {
   it("refuses an empty data set", async () => {
     const empty = { images: new Tensor(new Float32Array(0), [0, 1, 28, 28]), labels: [], classes: FASHION_CLASSES };
     await expect(trainFashion(empty)).rejects.toThrow(/no pictures/);
+  });
+});
+
+describe("FASHION_PAGE_CONFIG", () => {
+  it("takes the same pictures and gives the same ten scores as the shipped model's shape, with fewer parameters", () => {
+    const page = new ViT(FASHION_PAGE_CONFIG, { seed: 0 });
+    const { logits } = page.forward(gradientSet().images);
+    expect(logits.shape).toEqual([1, FASHION_CLASSES.length]);
+    expect(FASHION_PAGE_CONFIG).toMatchObject({ imageSize: 28, channels: 1, classes: 10 });
+    // 49·48 + 48 (patches) + 17·48 + 48 (positions, class token) + 2 blocks of 18,960 + 96 (norm) + 48·10 + 10 (head)
+    expect(parameterCount(page.params)).toBe(41770);
+    expect(parameterCount(page.params)).toBeLessThan(parameterCount(new ViT(FASHION_CONFIG).params));
   });
 });
 
