@@ -12,11 +12,11 @@ const publicDir = fileURLToPath(new URL("../../../public/", import.meta.url));
 const read = async (path: string) => new Uint8Array(readFileSync(publicDir + path));
 
 /**
- * The shipped weights score 0.879 on test pictures 0-999 (0.8799 on all 10,000;
+ * The shipped weights score 0.884 on test pictures 0-999 (0.8894 on all 10,000;
  * fixed weights, fixed score, see docs/performance.md). The floor leaves room
  * for the last bits of other kernels, not for a worse model.
  */
-const SLICE_ACCURACY_FLOOR = 0.87;
+const SLICE_ACCURACY_FLOOR = 0.875;
 
 describe("shipped Fashion-MNIST ViT", () => {
   it("is a float32 file under 1 MB holding FASHION_CONFIG's parameters", async () => {
