@@ -28,7 +28,7 @@ export function gemm(
   // makes them small integers again, or V8 compiles the kernel's index
   // arithmetic for doubles and runs it several times slower.
   aOff |= 0; aRow |= 0; aCol |= 0; bOff |= 0; bRow |= 0; bCol |= 0; cOff |= 0; n |= 0; k |= 0; m |= 0;
-  // The loops below add into c; adding to zeros is what overwriting means, -0 sums included (0 + -0 = +0).
+  // The loops below add into c: overwriting is adding into zeros (the same bits, signed zeros included).
   if (overwrite) c.fill(0, cOff, cOff + n * m);
   if (n === 0 || m === 0 || k === 0) return;
   if (aRow === 1 && bCol === 1 && k > 1) {

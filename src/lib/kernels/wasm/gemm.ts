@@ -78,7 +78,7 @@ export function wasmGemm(module: WebAssembly.Module, memory: WebAssembly.Memory,
     const aLayout = layoutOf(n, k, aRow, aCol), bLayout = layoutOf(k, m, bRow, bCol);
     copyIn(a, aOff, aRow, aCol, n, k, aLayout, srcA);
     copyIn(b, bOff, bRow, bCol, k, m, bLayout, srcB);
-    // The micro-kernel adds into C; for an overwrite it adds into zeros (same numbers, -0 sums becoming +0 as before).
+    // The micro-kernel adds into C; for an overwrite it adds into zeros (the same bits as zeroing C first).
     if (overwrite) heap.fill(0, cAt, cAt + n * m);
     else heap.set(c.subarray(cOff, cOff + n * m), cAt);
     // A [n, k] packs from its rows; Aᵀ [k, n] from its columns. B [k, m] from its columns, Bᵀ [m, k] from its rows.
