@@ -117,7 +117,7 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
   if (x.shape[x.ndim - 1] !== inSize) throw new ShapeError(`linear: inner dimensions differ: ${where()}`);
   if (b && (b.ndim !== 1 || b.shape[0] !== outSize)) throw new ShapeError(`linear: bias must have shape [${outSize}]: ${where()}`);
   const rows = sizeOf(x.shape.slice(0, -1));
-  const out = b ? allocate(rows * outSize) : allocateForOverwrite(rows * outSize);
+  const out = allocateForOverwrite(rows * outSize); // the bias rows, or else the product, fill all of it
   if (b && rows > 0) {
     // Start from the bias in every row (the kernel adds x @ w): one row, then copies that double the filled part.
     out.set(b.data);
