@@ -5,7 +5,7 @@
  * wrap it with `fromOp` together with the backward rule.
  */
 export { fromOp, releaseTensor, type BackwardFn } from "./tensor";
-export { allocate, recycle, copyOf, poolStats } from "./memory";
+export { allocate, allocateForOverwrite, recycle, copyOf, poolStats } from "./memory";
 export { withScope } from "./scope";
 export { backward } from "./autograd";
 export {

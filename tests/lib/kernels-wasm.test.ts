@@ -105,6 +105,9 @@ describe("fallbacks", () => {
     small.gemm(a, 0, k, 1, b, 0, m, 1, viaWasm, 0, n, k, m);
     typescriptKernels.gemm(a, 0, k, 1, b, 0, m, 1, viaTs, 0, n, k, m);
     expect(Array.from(viaWasm)).toEqual(Array.from(viaTs));
+    const overwritten = new Float32Array(n * m).fill(Number.NaN); // the fallback overwrites too when asked
+    small.gemm(a, 0, k, 1, b, 0, m, 1, overwritten, 0, n, k, m, true);
+    expect(Array.from(overwritten)).toEqual(Array.from(viaTs));
     // while a small one still runs on WebAssembly: float32 sums, not the TypeScript kernel's double ones
     const c1 = new Float32Array(16), c2 = new Float32Array(16);
     small.gemm(a, 0, k, 1, b, 0, 4, 1, c1, 0, 4, 70, 4);

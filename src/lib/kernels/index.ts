@@ -56,7 +56,11 @@ export interface Kernels {
    *   `(aRow, aCol) = (1, n)`
    *
    * The kernel adds into `c` (the caller zeroes it, or fills it with a bias
-   * first); it never writes outside the `n × m` block at `cOff`. `a` and `b`
+   * first); it never writes outside the `n × m` block at `cOff`. With
+   * `overwrite` true it ignores what the block held and writes exactly the
+   * numbers it would have added to a zeroed block (so the caller need not
+   * zero it, and a kernel computing elsewhere need not copy it in); with
+   * k = 0 that is zeros. `a` and `b`
    * may be the same array; `c` never overlaps `a` or `b`. Any of n, k, m may
    * be 0: then it does nothing. Offsets and sizes are non-negative integers,
    * though they may arrive as doubles (`| 0` them before indexing in hot loops).
@@ -64,7 +68,7 @@ export interface Kernels {
   gemm(
     a: Float32Array, aOff: number, aRow: number, aCol: number,
     b: Float32Array, bOff: number, bRow: number, bCol: number,
-    c: Float32Array, cOff: number, n: number, k: number, m: number,
+    c: Float32Array, cOff: number, n: number, k: number, m: number, overwrite?: boolean,
   ): void;
 
   /**

@@ -1,6 +1,6 @@
 import { getKernels } from "../kernels/index";
 import { erfc as fastErfc } from "../kernels/typescript/gelu";
-import { allocate, copyOf, recycle } from "../memory";
+import { allocate, allocateForOverwrite, copyOf, recycle } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp } from "../tensor";
 import { broadcastShapes, expandData, reduceToShape } from "./broadcast";
@@ -27,7 +27,7 @@ function binary(kind: BinaryKind, x: TensorOrNumber, y: TensorOrNumber): Tensor 
   const A = expandData(a, shape);
   const B = expandData(b, shape);
   const n = A.length;
-  const out = allocate(n);
+  const out = allocateForOverwrite(n); // every element written below
   // One loop per op (rather than a callback per element) keeps this as fast as hand-written code.
   if (kind === "add") for (let i = 0; i < n; i++) out[i] = A[i] + B[i];
   else if (kind === "sub") for (let i = 0; i < n; i++) out[i] = A[i] - B[i];
@@ -159,12 +159,13 @@ export function sigmoid(x: Tensor): Tensor {
 export function gelu(x: Tensor): Tensor {
   const X = x.data;
   const n = X.length;
-  const cdf = allocate(n); // Φ(x)
-  const out = allocate(n);
+  // The kernels overwrite their outputs (Kernels.gelu), so these need no zeroing.
+  const cdf = allocateForOverwrite(n); // Φ(x)
+  const out = allocateForOverwrite(n);
   getKernels().gelu(X, out, cdf);
   return fromOp("gelu", out, x.shape.slice(), [x], (g) => {
     // d/dx x·Φ(x) = Φ(x) + x·φ(x), with φ the standard normal density
-    const gx = allocate(n);
+    const gx = allocateForOverwrite(n);
     getKernels().geluBackward(X, cdf, g, gx);
     return [gx];
   }, [cdf]);

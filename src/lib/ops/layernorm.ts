@@ -1,5 +1,5 @@
 import { getKernels } from "../kernels/index";
-import { allocate } from "../memory";
+import { allocate, allocateForOverwrite } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp } from "../tensor";
 
@@ -19,12 +19,13 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   const X = x.data;
   const G = gamma.data;
   const B = beta.data;
-  const out = allocate(x.size);
-  const normalized = allocate(x.size); // x̂, kept for backward
-  const rstd = allocate(rows); // 1 / sqrt(var + eps) per row
+  // The kernel overwrites these three (Kernels.layerNorm), so they need no zeroing.
+  const out = allocateForOverwrite(x.size);
+  const normalized = allocateForOverwrite(x.size); // x̂, kept for backward
+  const rstd = allocateForOverwrite(rows); // 1 / sqrt(var + eps) per row
   getKernels().layerNorm(X, G, B, eps, out, normalized, rstd, rows, d);
   return fromOp("layerNorm", out, x.shape.slice(), [x, gamma, beta], (g) => {
-    const gx = x.requiresGrad ? allocate(x.size) : null;
+    const gx = x.requiresGrad ? allocateForOverwrite(x.size) : null; // overwritten; gGamma and gBeta are added into
     const gGamma = allocate(d);
     const gBeta = allocate(d);
     getKernels().layerNormBackward(g, G, normalized, rstd, gx, gGamma, gBeta, rows, d);

@@ -1,5 +1,5 @@
 import { getKernels } from "../kernels/index";
-import { allocate } from "../memory";
+import { allocate, allocateForOverwrite } from "../memory";
 import { ShapeError, shapeString } from "../errors";
 import { Tensor, fromOp, sizeOf } from "../tensor";
 import { broadcastOffsets, broadcastShapes } from "./broadcast";
@@ -82,21 +82,25 @@ function batchedProduct(op: string, a: Tensor, b: Tensor, bTransposed: boolean):
   const rows = folded ? sizeOf(aBatch) * n : n;
   const aIndex = folded ? Int32Array.of(0) : broadcastOffsets(aBatch, batch);
   const bIndex = folded ? Int32Array.of(0) : broadcastOffsets(bBatch, batch);
-  const out = allocate(count * rows * m);
+  // Each call overwrites its own block of out, and together they cover it: no zeroing needed.
+  const out = allocateForOverwrite(count * rows * m);
   for (let t = 0; t < count; t++) {
-    getKernels().gemm(a.data, aIndex[t] * rows * k, k, 1, b.data, bIndex[t] * k * m, bRow, bCol, out, t * rows * m, rows, k, m);
+    getKernels().gemm(a.data, aIndex[t] * rows * k, k, 1, b.data, bIndex[t] * k * m, bRow, bCol, out, t * rows * m, rows, k, m, true);
   }
+  // An operand used by every batch entry once (not broadcast) gets each entry's gradient block written once.
+  const aOnce = folded || sizeOf(aBatch) === count, bOnce = folded || sizeOf(bBatch) === count;
   return fromOp(op, out, outShape, [a, b], (g) => {
     // dA[n, k] = dC[n, m] @ Bᵀ[m, k]; dB[k, m] = Aᵀ[k, n] @ dC[n, m] (stored as its transpose dBᵀ = dCᵀ @ A when b is).
     // A broadcast operand gets the gradients of every batch entry it served added up.
-    const ga = a.requiresGrad ? allocate(a.size) : null;
-    const gb = b.requiresGrad ? allocate(b.size) : null;
+    // A broadcast operand's gradient is summed in place over its entries, so it starts zeroed.
+    const ga = a.requiresGrad ? (aOnce ? allocateForOverwrite(a.size) : allocate(a.size)) : null;
+    const gb = b.requiresGrad ? (bOnce ? allocateForOverwrite(b.size) : allocate(b.size)) : null;
     const { gemm } = getKernels();
     for (let t = 0; t < count; t++) {
       const gOff = t * rows * m, aOff = aIndex[t] * rows * k, bOff = bIndex[t] * k * m;
-      if (ga) gemm(g, gOff, m, 1, b.data, bOff, bCol, bRow, ga, aOff, rows, m, k);
-      if (gb && bTransposed) gemm(g, gOff, 1, m, a.data, aOff, k, 1, gb, bOff, m, rows, k);
-      else if (gb) gemm(a.data, aOff, 1, k, g, gOff, m, 1, gb, bOff, k, rows, m);
+      if (ga) gemm(g, gOff, m, 1, b.data, bOff, bCol, bRow, ga, aOff, rows, m, k, aOnce);
+      if (gb && bTransposed) gemm(g, gOff, 1, m, a.data, aOff, k, 1, gb, bOff, m, rows, k, bOnce);
+      else if (gb) gemm(a.data, aOff, 1, k, g, gOff, m, 1, gb, bOff, k, rows, m, bOnce);
     }
     return [ga, gb];
   });
@@ -113,20 +117,20 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
   if (x.shape[x.ndim - 1] !== inSize) throw new ShapeError(`linear: inner dimensions differ: ${where()}`);
   if (b && (b.ndim !== 1 || b.shape[0] !== outSize)) throw new ShapeError(`linear: bias must have shape [${outSize}]: ${where()}`);
   const rows = sizeOf(x.shape.slice(0, -1));
-  const out = allocate(rows * outSize);
+  const out = allocateForOverwrite(rows * outSize); // the bias rows, or else the product, fill all of it
   if (b && rows > 0) {
     // Start from the bias in every row (the kernel adds x @ w): one row, then copies that double the filled part.
     out.set(b.data);
     for (let filled = 1; filled < rows; filled *= 2) out.copyWithin(filled * outSize, 0, Math.min(filled, rows - filled) * outSize);
   }
-  getKernels().gemm(x.data, 0, inSize, 1, w.data, 0, outSize, 1, out, 0, rows, inSize, outSize); // [rows, in] @ [in, out]
+  getKernels().gemm(x.data, 0, inSize, 1, w.data, 0, outSize, 1, out, 0, rows, inSize, outSize, !b); // [rows, in] @ [in, out]
   const parents = b ? [x, w, b] : [x, w];
   return fromOp("linear", out, [...x.shape.slice(0, -1), outSize], parents, (g) => {
-    const gx = x.requiresGrad ? allocate(x.size) : null;
-    const gw = w.requiresGrad ? allocate(w.size) : null;
+    const gx = x.requiresGrad ? allocateForOverwrite(x.size) : null;
+    const gw = w.requiresGrad ? allocateForOverwrite(w.size) : null;
     const { gemm } = getKernels();
-    if (gx) gemm(g, 0, outSize, 1, w.data, 0, 1, outSize, gx, 0, rows, outSize, inSize); // dX [rows, in] = dY @ Wᵀ
-    if (gw) gemm(x.data, 0, 1, inSize, g, 0, outSize, 1, gw, 0, inSize, rows, outSize); // dW [in, out] = Xᵀ @ dY
+    if (gx) gemm(g, 0, outSize, 1, w.data, 0, 1, outSize, gx, 0, rows, outSize, inSize, true); // dX [rows, in] = dY @ Wᵀ
+    if (gw) gemm(x.data, 0, 1, inSize, g, 0, outSize, 1, gw, 0, inSize, rows, outSize, true); // dW [in, out] = Xᵀ @ dY
     if (!b?.requiresGrad) return [gx, gw, null];
     const gb = allocate(outSize); // the bias was added to every row
     for (let r = 0; r < rows; r++) for (let j = 0; j < outSize; j++) gb[j] += g[r * outSize + j];

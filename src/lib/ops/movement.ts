@@ -1,4 +1,4 @@
-import { allocate } from "../memory";
+import { allocate, allocateForOverwrite } from "../memory";
 import { ShapeError, normalizeAxis, shapeString } from "../errors";
 import { Tensor, fromOp, sizeOf } from "../tensor";
 import { splitAroundAxis } from "./reduce";
@@ -25,8 +25,9 @@ export function permute(x: Tensor, dims: number[]): Tensor {
   return fromOp("permute", out, shape, [x], (g) => [permuteData(g, shape, inverse)]);
 }
 
+/** `data` (of `shape`) with its axes reordered to `axes`, in a new pooled buffer. */
 function permuteData(data: Float32Array, shape: number[], axes: number[]): Float32Array {
-  const out = allocate(data.length);
+  const out = allocateForOverwrite(data.length); // every element is written below
   if (shape.length === 2 && axes[0] === 1) return transpose2d(data, shape[0], shape[1], out);
   // Trailing axes that stay in place form contiguous runs copied whole
   // ([n, h, dh] -> [h, n, dh] copies rows of dh); the rest is walked with a counter.

@@ -1,5 +1,5 @@
 import { getKernels } from "../kernels/index";
-import { allocate } from "../memory";
+import { allocateForOverwrite } from "../memory";
 import { normalizeAxis } from "../errors";
 import { Tensor, fromOp } from "../tensor";
 import { splitAroundAxis } from "./reduce";
@@ -13,7 +13,7 @@ import { splitAroundAxis } from "./reduce";
 function softmaxForward(op: string, x: Tensor, axis: number, logarithm: boolean): Float32Array {
   const { outer, length, inner } = splitAroundAxis(x.shape, normalizeAxis(op, axis, x.shape));
   const X = x.data;
-  const out = allocate(x.size);
+  const out = allocateForOverwrite(x.size); // every row is written whole, by the kernel or below
   if (inner === 1 && !logarithm) {
     getKernels().softmax(X, out, outer, length); // contiguous rows (the last axis): the kernel's loop
     return out;
@@ -54,7 +54,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   const { outer, length, inner } = splitAroundAxis(x.shape, normalizeAxis("softmax", axis, x.shape));
   return fromOp("softmax", y, x.shape.slice(), [x], (g) => {
     // dx_k = y_k · (g_k - Σ_j g_j y_j)
-    const gx = allocate(x.size);
+    const gx = allocateForOverwrite(x.size); // every element written below
     if (inner === 1) {
       getKernels().softmaxBackward(y, g, gx, outer, length); // contiguous rows: the kernel's loop
       return [gx];
@@ -83,7 +83,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const { outer, length, inner } = splitAroundAxis(x.shape, normalizeAxis("logSoftmax", axis, x.shape));
   return fromOp("logSoftmax", y, x.shape.slice(), [x], (g) => {
     // dx_k = g_k - softmax_k · Σ_j g_j
-    const gx = allocate(x.size);
+    const gx = allocateForOverwrite(x.size); // every element written below
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * length * inner + i;

@@ -5,7 +5,7 @@ import {
   randn, reshape, softmax, sum, tensor, tidy, train, zeroGrad, zeros,
 } from "transformer";
 import * as core from "../../../src/lib/core";
-import { allocate, poolStats, recycle } from "../../../src/lib/internal";
+import { allocate, allocateForOverwrite, poolStats, recycle } from "../../../src/lib/internal";
 
 describe("buffer pool", () => {
   it("hands a recycled buffer out again, zero-filled", () => {
@@ -17,6 +17,19 @@ describe("buffer pool", () => {
     expect(second).toBe(first);
     expect(second.every((v) => v === 0)).toBe(true);
     expect(allocate(length)).not.toBe(first); // taken: the next one is new
+  });
+
+  it("allocateForOverwrite hands a recycled buffer out as it is, for callers that write every element", () => {
+    const length = 12_347;
+    const first = allocateForOverwrite(length);
+    expect(first.every((v) => v === 0)).toBe(true); // a new buffer is zeroed by the engine
+    first.fill(7);
+    recycle(first);
+    const second = allocateForOverwrite(length);
+    expect(second).toBe(first);
+    expect(second[0]).toBe(7); // not zeroed again: the caller overwrites it
+    recycle(second);
+    expect(allocate(length).every((v) => v === 0)).toBe(true); // while allocate still zero-fills
   });
 
   it("never hands the same buffer to two owners, and takes back only its own whole buffers", () => {

@@ -65,6 +65,38 @@ describe.each(availableKernels())("the %s kernel set", (name) => {
     });
   }
 
+  it("gemm with overwrite ignores what C held: the same bits as accumulating into zeros", () => {
+    const kernels = (setKernels(name), getKernels());
+    const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+    for (const layout of layouts) {
+      shapes.forEach(([n, k, m], i) => {
+        const rng = new Random(300 + i);
+        const [aRow, aCol, bRow, bCol] = layout.strides(n, k, m);
+        const a = randomArray(rng, n * k), b = randomArray(rng, k * m);
+        if (k > 0 && n > 0) for (let p = 0; p < k; p++) a[p * aCol] = -0; // row 0 of A is all -0: signed zeros must come out as before
+        const cOff = 2, guards = randomArray(rng, cOff + n * m + 3);
+        const zeroed = guards.slice().fill(0, cOff, cOff + n * m);
+        const stale = guards.slice().fill(Number.NaN, cOff, cOff + n * m);
+        kernels.gemm(a, 0, aRow, aCol, b, 0, bRow, bCol, zeroed, cOff, n, k, m);
+        kernels.gemm(a, 0, aRow, aCol, b, 0, bRow, bCol, stale, cOff, n, k, m, true);
+        expect(bits(stale), `${layout.name} [${n}, ${k}] · [${k}, ${m}]`).toEqual(bits(zeroed));
+      });
+    }
+  });
+
+  it("gelu and geluBackward overwrite their outputs (what they held does not matter)", () => {
+    const kernels = (setKernels(name), getKernels());
+    const rng = new Random(11);
+    const x = Float32Array.from({ length: 37 }, () => 3 * rng.normal()), g = randomArray(rng, 37);
+    const run = (start: number) => {
+      const out = new Float32Array(37).fill(start), cdf = new Float32Array(37).fill(start), gx = new Float32Array(37).fill(start);
+      kernels.gelu(x, out, cdf);
+      kernels.geluBackward(x, cdf, g, gx);
+      return [...out, ...cdf, ...gx];
+    };
+    expect(run(Number.NaN)).toEqual(run(0));
+  });
+
   it("gemm with a and b the same array (x·xᵀ)", () => {
     const kernels = (setKernels(name), getKernels());
     const x = randomArray(new Random(7), 5 * 6);

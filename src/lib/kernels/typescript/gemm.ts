@@ -17,16 +17,19 @@ let packedB = new Float32Array(4096);
  * operands with k contiguous: rows of A and columns of B. An operand stored
  * otherwise (B row-major, or any transposed view) is first copied once into a
  * packing buffer in that layout: n·k or k·m copies against n·k·m multiply-adds.
+ * With `overwrite`, `c[n, m] = A @ B` instead (`Kernels.gemm`).
  */
 export function gemm(
   a: Float32Array, aOff: number, aRow: number, aCol: number,
   b: Float32Array, bOff: number, bRow: number, bCol: number,
-  c: Float32Array, cOff: number, n: number, k: number, m: number,
+  c: Float32Array, cOff: number, n: number, k: number, m: number, overwrite = false,
 ): void {
   // Sizes and offsets often arrive as doubles (shapes computed by division); `| 0`
   // makes them small integers again, or V8 compiles the kernel's index
   // arithmetic for doubles and runs it several times slower.
   aOff |= 0; aRow |= 0; aCol |= 0; bOff |= 0; bRow |= 0; bCol |= 0; cOff |= 0; n |= 0; k |= 0; m |= 0;
+  // The loops below add into c: overwriting is adding into zeros (the same bits, signed zeros included).
+  if (overwrite) c.fill(0, cOff, cOff + n * m);
   if (n === 0 || m === 0 || k === 0) return;
   if (aRow === 1 && bCol === 1 && k > 1) {
     // Aᵀ @ B with both stored row-major (the weight gradients Xᵀ·dY): each step of p

@@ -4,7 +4,9 @@
  * WebAssembly code reads only its own memory, so each call copies the
  * operands in (one `set` each: a memory copy, about 40 times faster than the
  * multiply-adds that follow at the sizes the course uses), packs them into
- * panels there, runs the SIMD micro-kernel and copies C back out. The memory
+ * panels there, runs the SIMD micro-kernel and copies C back out. (C goes in
+ * only when the call accumulates into it; most calls overwrite it, and then
+ * zeroing its place in the memory is cheaper than copying it.) The memory
  * has a fixed size and never grows: growing a WebAssembly.Memory detaches its
  * old ArrayBuffer, and after one detach V8 checks every typed-array access in
  * the program for it (about 20% slower everywhere). A product too large for it
@@ -59,21 +61,26 @@ export function wasmGemm(module: WebAssembly.Module, memory: WebAssembly.Memory,
     }
   }
 
-  return function gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, n, k, m) {
+  return function gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, n, k, m, overwrite = false) {
     aOff |= 0; aRow |= 0; aCol |= 0; bOff |= 0; bRow |= 0; bCol |= 0; cOff |= 0; n |= 0; k |= 0; m |= 0;
-    if (n === 0 || m === 0 || k === 0) return;
+    if (n === 0 || m === 0 || k === 0) {
+      if (overwrite) c.fill(0, cOff, cOff + n * m); // an empty sum
+      return;
+    }
     const nPadded = Math.ceil(n / A_PANEL) * A_PANEL, mPadded = Math.ceil(m / B_PANEL) * B_PANEL;
     // Float indices of: A as given [n·k], B as given [k·m], C [n, m], A's panels, B's panels.
     const srcA = SCRATCH_BYTES / 4, srcB = srcA + n * k, cAt = srcB + k * m;
     const packedA = cAt + n * m, packedB = packedA + nPadded * k, end = packedB + mPadded * k;
     if (end > capacity) {
-      fallback(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, n, k, m);
+      fallback(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, n, k, m, overwrite);
       return;
     }
     const aLayout = layoutOf(n, k, aRow, aCol), bLayout = layoutOf(k, m, bRow, bCol);
     copyIn(a, aOff, aRow, aCol, n, k, aLayout, srcA);
     copyIn(b, bOff, bRow, bCol, k, m, bLayout, srcB);
-    heap.set(c.subarray(cOff, cOff + n * m), cAt);
+    // The micro-kernel adds into C; for an overwrite it adds into zeros (the same bits as zeroing C first).
+    if (overwrite) heap.fill(0, cAt, cAt + n * m);
+    else heap.set(c.subarray(cOff, cOff + n * m), cAt);
     // A [n, k] packs from its rows; Aᵀ [k, n] from its columns. B [k, m] from its columns, Bᵀ [m, k] from its rows.
     if (aLayout === "transposed") kernel.packColumns(4 * srcA, 4 * packedA, n, k, A_PANEL);
     else kernel.packLines(4 * srcA, 4 * packedA, n, k, A_PANEL);
