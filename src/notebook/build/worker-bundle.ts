@@ -6,13 +6,13 @@
  * build bundles the worker entry and the library entry with esbuild into one
  * folder (shared code in a common chunk, so both see the same `Tensor`
  * class), and every worker starts from there. The build thread
- * (`build-thread.ts`) starts from the same folder: its entry is bundled with
- * the packages left external, which Node loads from node_modules as usual
- * (Shiki finds its WebAssembly there), so bundling it takes a moment.
+ * (`build-thread.ts`) starts from the same folder, without the loader
+ * either: its entry is bundled with the packages left external, which Node
+ * loads from node_modules as usual (Shiki finds its WebAssembly there).
  *
  * The folder is named by a fingerprint of what goes into it (`src/lib`,
- * `src/notebook`, `src/integrations`, the lockfile), under `node_modules/.cache/notebook-worker/`,
- * so a second build with the same sources reuses it and a changed source
+ * `src/notebook`, `src/integrations`, the lockfile), under
+ * `node_modules/.cache/notebook-worker/`, so a second build with the same sources reuses it and a changed source
  * gets a new bundle. A bundle is written to a temporary folder and renamed
  * into place, so a build killed half-way never leaves a partial one.
  */
