@@ -13,8 +13,9 @@
  * The folder is named by a fingerprint of what goes into it (`src/lib`,
  * `src/notebook`, `src/integrations`, the lockfile), under
  * `node_modules/.cache/notebook-worker/`, so a second build with the same
- * sources reuses it and a changed source gets a new bundle. A bundle is written to a temporary folder and renamed
- * into place, so a build killed half-way never leaves a partial one.
+ * sources reuses it and a changed source gets a new bundle. A bundle is
+ * written to a temporary folder and renamed into place, so a build killed
+ * half-way never leaves a partial one.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
