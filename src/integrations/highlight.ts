@@ -30,4 +30,4 @@ export async function highlightHere(code: string): Promise<string> {
 }
 
 /** The code as a Shiki `<pre class="shiki">` in both themes, highlighted on the build thread. */
-export const highlightTypeScript = inBuildThread(new URL(import.meta.url), "highlightHere", highlightHere);
+export const highlightTypeScript = inBuildThread("highlightHere", highlightHere);

@@ -18,7 +18,7 @@ import { inBuildThread } from "./build-thread.ts";
 import type { BuildContext } from "./context.ts";
 
 /** Outputs to HTML on the build thread: Plot and linkedom are the costly part of a chapter after its cells. */
-const renderOnBuildThread = inBuildThread(new URL("../render/html.ts", import.meta.url), "renderOutputsToHtml", renderOutputsToHtml);
+const renderOnBuildThread = inBuildThread("renderOutputsToHtml", renderOutputsToHtml);
 
 /** The library entry of build workers: the library, plus the thread id the CPU clock needs. */
 export const WORKER_LIBRARY = fileURLToPath(new URL("./worker-library.ts", import.meta.url));
