@@ -17,6 +17,7 @@
  * written to a temporary folder and renamed into place, so a build killed
  * half-way never leaves a partial one.
  */
+import { build } from "esbuild";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fingerprint } from "./cache.ts";
@@ -56,8 +57,6 @@ export function workerBundle(root: string, cacheDir = join(root, "node_modules/.
 }
 
 async function writeBundle(root: string, cacheDir: string, dir: string, files: WorkerFiles): Promise<WorkerFiles> {
-  // Loaded when needed: the build thread, bundled, imports this module too.
-  const { build } = await import("esbuild");
   const partial = `${dir}.${process.pid}.${Date.now()}.partial`;
   const common = {
     outbase: join(root, "src/notebook"),
