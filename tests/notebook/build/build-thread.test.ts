@@ -6,8 +6,7 @@
  * waiting and all later ones run on the calling thread instead.
  */
 import { build } from "esbuild";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
@@ -18,7 +17,10 @@ import type { Output } from "../../../src/notebook/protocol";
 import { renderOutputsToHtml } from "../../../src/notebook/render/html";
 import { fails, whereAmI } from "./thread-fixture";
 
-const work = mkdtempSync(join(tmpdir(), "build-thread-"));
+// Inside the project, as the build's own bundle is: the bundle's packages (esbuild among them) load from node_modules.
+const cacheDir = join(import.meta.dirname, "../../../node_modules/.cache");
+mkdirSync(cacheDir, { recursive: true });
+const work = mkdtempSync(join(cacheDir, "build-thread-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The fixture's entry bundled as the build bundles the thread's own. */
