@@ -23,6 +23,8 @@ describe("WebAssembly kernels in the page", () => {
     const cell = page.locator("#cell-kernels");
     await page.getByRole("button", { name: "Run cell kernels", exact: true }).click();
     await expect.poll(() => cell.getAttribute("data-state"), { timeout: 180_000 }).toBe("done");
+    // Outputs are drawn a frame at a time: the table may land just after the cell says it is done.
+    await expect.poll(() => cell.locator(".nb-outputs").innerText(), { timeout: 30_000 }).toMatch(/wasm/);
     const text = await cell.locator(".nb-outputs").innerText();
     expect(text).toMatch(/WebAssembly SIMD: [\d.]+× faster per step/);
     expect(text).toMatch(/typescript/);

@@ -46,8 +46,9 @@ describe("real pictures", () => {
 
     await page.getByRole("button", { name: "Stop cell train-fashion", exact: true }).click();
     await expect.poll(() => cell.getAttribute("data-state"), { timeout: 120_000 }).toBe("done");
+    // Outputs are drawn a frame at a time: the report may land just after the cell says it is done.
+    await expect.poll(() => cell.locator(".nb-outputs").innerText(), { timeout: 30_000 }).toMatch(/\d+ steps in [\d.]+ s \([\d.]+ steps\/s\) \(stopped\)/);
     const report = await cell.locator(".nb-outputs").innerText();
-    expect(report).toMatch(/\d+ steps in [\d.]+ s \([\d.]+ steps\/s\) \(stopped\)/);
     console.log(`in-page training: ${/\d+ steps in [^\n]*/.exec(report)?.[0]}`);
 
     const urls = fetched.map((f) => f.url);
