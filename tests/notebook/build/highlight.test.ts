@@ -5,7 +5,7 @@
  * own uncompacted output, and the text is the cell's code exactly. The first
  * code highlighted in a build is coloured like any other (Shiki's time limit
  * per line once cut it short while its grammar compiled). The build's
- * highlighting thread gives what highlighting on the calling thread gives,
+ * build thread highlights as the calling thread would,
  * for many requests at once.
  */
 import { describe, expect, it } from "vitest";
@@ -99,7 +99,7 @@ describe("highlighted code", () => {
     expect(count(await highlightTypeScript(CELL))).toBeLessThanOrEqual(count(await reference(CELL)) * 0.6);
   });
 
-  it("the highlighting thread answers many requests at once, each with what this thread would give", async () => {
+  it("the build thread answers many highlighting requests at once, each with what this thread would give", async () => {
     const codes = Array.from({ length: 12 }, (_, i) => `${CELL}\nconst n${i} = ${i} * 2; // cell ${i}`);
     const threaded = await Promise.all(codes.map((code) => highlightTypeScript(code)));
     for (const [i, code] of codes.entries()) expect(threaded[i]).toBe(await highlightHere(code));
