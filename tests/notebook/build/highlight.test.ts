@@ -4,9 +4,8 @@
  * every character keeps its light and dark colour, measured against Shiki's
  * own uncompacted output, and the text is the cell's code exactly. The first
  * code highlighted in a build is coloured like any other (Shiki's time limit
- * per line once cut it short while its grammar compiled). The build's
- * build thread highlights as the calling thread would,
- * for many requests at once.
+ * per line once cut it short while its grammar compiled). The build thread
+ * highlights as the calling thread would, for many requests at once.
  */
 import { describe, expect, it } from "vitest";
 import { parseHTML } from "linkedom";
