@@ -15,21 +15,12 @@
  * machine the wall time grows with the load while the CPU time stays about
  * what an idle machine would need.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import { type AddressInfo } from "node:net";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
+import { loadLine, openMeasurementPage } from "./measure-page";
 import { childrenCpuSeconds } from "./process-cpu";
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 /** The target of the in-page training: this test accuracy within {@link TARGET_SECONDS} of pressing Run (fetching, decoding and training). */
 const TARGET_ACCURACY = 0.85;
 const TARGET_SECONDS = 60;
@@ -109,29 +100,18 @@ const bundle = await build({
 const workerJs = bundle.outputFiles[0].text;
 
 // The page, the worker, and the committed data files (only those: no path leaves public/data/fashion/).
-const server = createServer((request, response) => {
-  const path = request.url ?? "/";
+const { url, context, close } = await openMeasurementPage("measure-fashion", page, workerJs, (path, response) => {
   const data = /^\/data\/fashion\/[\w.-]+$/.test(path) ? path.slice(1) : undefined;
-  if (data !== undefined) {
-    try {
-      const bytes = readFileSync(publicDir + data);
-      response.writeHead(200, { "content-type": "application/octet-stream" });
-      response.end(bytes);
-    } catch {
-      response.writeHead(404).end();
-    }
-    return;
+  if (data === undefined) return false;
+  try {
+    const bytes = readFileSync(publicDir + data);
+    response.writeHead(200, { "content-type": "application/octet-stream" });
+    response.end(bytes);
+  } catch {
+    response.writeHead(404).end();
   }
-  const js = path === "/worker.js";
-  response.writeHead(200, { "content-type": js ? "text/javascript" : "text/html; charset=utf-8" });
-  response.end(js ? workerJs : page);
+  return true;
 });
-await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-
-const profile = mkdtempSync(join(tmpdir(), "measure-fashion-"));
-const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-const load = (label: string) => `load average ${label}: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`;
 try {
   const tab = await context.newPage();
   tab.on("console", (message) => console.log(`  ${message.text()}`));
@@ -140,7 +120,7 @@ try {
   await tab.exposeFunction("markTrained", () => { cpuTrained = childrenCpuSeconds(); });
   await tab.goto(url);
   console.log(`trainFashion(the training slice, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING, seed ${seed}${steps ? `, steps: ${steps}` : ""}) in a Web Worker, headless Chromium ${context.browser()?.version() ?? ""}`);
-  console.log(`  ${load("before")}`);
+  console.log(`  ${loadLine("before")}`);
   const started = performance.now();
   const cpuBefore = childrenCpuSeconds();
   const result: WorkerResult = await tab.evaluate((options) => (window as unknown as { runTraining: (o: unknown) => Promise<WorkerResult> }).runTraining(options), { seed, steps, kernels });
@@ -149,7 +129,7 @@ try {
   const trainS = result.trainMs / 1000;
   const loadS = result.loadMs / 1000;
   const runS = loadS + trainS; // what the reader waits from Run to a trained model
-  console.log(`  ${load("after")}`);
+  console.log(`  ${loadLine("after")}`);
   console.log(`kernels: ${result.kernels}`);
   console.log(`fetching and decoding the training slice (${result.pictures} pictures) and the test set: ${loadS.toFixed(1)} s`);
   console.log(`training: ${result.steps} steps in ${trainS.toFixed(1)} s (${(result.steps / trainS).toFixed(2)} steps/s); fetching and training ${runS.toFixed(1)} s; with the final evaluation ${totalS.toFixed(1)} s`);
@@ -160,7 +140,5 @@ try {
     ? `reached ${TARGET_ACCURACY} test accuracy ${runS.toFixed(1)} s after Run (target: within ${TARGET_SECONDS} s)`
     : `did not reach ${TARGET_ACCURACY} test accuracy within ${TARGET_SECONDS} s of Run (${result.accuracy.toFixed(4)} after ${runS.toFixed(1)} s)`);
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-  server.close();
+  await close();
 }

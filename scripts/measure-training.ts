@@ -21,21 +21,12 @@
  * is about the wall time the run would take on an idle machine with a core
  * to spare for the helper.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import { type AddressInfo } from "node:net";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
+import { loadLine, openMeasurementPage } from "./measure-page";
 import { childrenCpuSeconds } from "./process-cpu";
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 /** The accuracy issue 5 asks the in-page training to reach. */
 const TARGET_ACCURACY = 0.95;
 
@@ -149,23 +140,13 @@ const bundle = await build({
 });
 const workerJs = bundle.outputFiles[0].text;
 
-const server = createServer((request, response) => {
-  const js = request.url === "/worker.js";
-  response.writeHead(200, { "content-type": js ? "text/javascript" : "text/html; charset=utf-8" });
-  response.end(js ? workerJs : page);
-});
-await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-
-const profile = mkdtempSync(join(tmpdir(), "measure-training-"));
-const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-const load = (label: string) => `load average ${label}: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`;
+const { url, context, close } = await openMeasurementPage("measure-training", page, workerJs);
 try {
   const tab = await context.newPage();
   tab.on("console", (message) => console.log(`  ${message.text()}`));
   await tab.goto(url);
   console.log(`trainVit({ seed: ${seed}${steps ? `, steps: ${steps}` : ""} }) in a Web Worker, headless Chromium ${context.browser()?.version() ?? ""}`);
-  console.log(`  ${load("before")}`);
+  console.log(`  ${loadLine("before")}`);
   const started = performance.now();
   const cpuBefore = childrenCpuSeconds();
   // Threads end with the run (the workers are terminated), so their CPU time is sampled while it lasts.
@@ -181,7 +162,7 @@ try {
   const busiest = [...threadsLast].map(([id, { name, seconds }]) => ({ name, seconds: seconds - (threadsBefore.get(id)?.seconds ?? 0) }))
     .sort((a, b) => b.seconds - a.seconds).slice(0, 8);
   const trainS = result.trainMs / 1000;
-  console.log(`  ${load("after")}`);
+  console.log(`  ${loadLine("after")}`);
   console.log(`kernels: ${result.kernels}; pictures drawn ${helper ? "in a helper worker where one starts" : "in the training worker (--no-helper)"}`);
   console.log(`training: ${result.steps} steps in ${trainS.toFixed(1)} s (${(result.steps / trainS).toFixed(2)} steps/s); with evaluation ${totalS.toFixed(1)} s`);
   console.log(`Chromium CPU time meanwhile (all its processes, training and evaluation): ${cpuS.toFixed(1)} s`);
@@ -191,7 +172,5 @@ try {
     ? `reached ${TARGET_ACCURACY * 100}% test accuracy in ${trainS.toFixed(1)} s of training`
     : `did not reach ${TARGET_ACCURACY * 100}% test accuracy (${(result.accuracy * 100).toFixed(1)}%)`);
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-  server.close();
+  await close();
 }
