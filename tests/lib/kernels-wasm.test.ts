@@ -115,6 +115,21 @@ describe("fallbacks", () => {
     c1.forEach((v, i) => expect(v).toBeCloseTo(c2[i], 4));
   });
 
+  it("a batch too large for the kernels' memory together runs product by product, each still on WebAssembly", () => {
+    const small = createWasmKernels(typescriptKernels, { pages: 1 })!; // 16 k numbers
+    const rng = new Random(8);
+    const [count, n, k, m] = [40, 17, 12, 17]; // 40 · (204 + 204 + 289) numbers: more than fit, one entry fits
+    const a = Float32Array.from({ length: count * n * k }, () => rng.normal()), b = Float32Array.from({ length: count * k * m }, () => rng.normal());
+    const at = (size: number) => Int32Array.from({ length: count }, (_, t) => t * size);
+    const batched = new Float32Array(count * n * m), oneByOne = new Float32Array(count * n * m), viaTs = new Float32Array(count * n * m);
+    small.gemmBatch(a, at(n * k), k, 1, b, at(k * m), m, 1, batched, at(n * m), n, k, m, true);
+    for (let t = 0; t < count; t++) small.gemm(a, t * n * k, k, 1, b, t * k * m, m, 1, oneByOne, t * n * m, n, k, m, true);
+    typescriptKernels.gemmBatch(a, at(n * k), k, 1, b, at(k * m), m, 1, viaTs, at(n * m), n, k, m, true);
+    expect(Array.from(batched)).toEqual(Array.from(oneByOne));
+    expect(Array.from(batched)).not.toEqual(Array.from(viaTs)); // float32 sums: the products did run on WebAssembly
+    batched.forEach((v, i) => expect(v).toBeCloseTo(viaTs[i], 4));
+  });
+
   it("GELU, softmax and layer norm too large for the kernels' memory run on the TypeScript kernels, bit for bit", () => {
     const small = createWasmKernels(typescriptKernels, { pages: 1 })!; // 16 k numbers
     const rng = new Random(6);

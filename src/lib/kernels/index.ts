@@ -72,6 +72,23 @@ export interface Kernels {
   ): void;
 
   /**
+   * A batch of products, as if {@link gemm} ran once per entry t, in order
+   * (t = 0, 1, … up to the length of `cOffsets`), with entry t's operands and output at
+   * `aOffsets[t]`, `bOffsets[t]` and `cOffsets[t]` (the strides, sizes and
+   * `overwrite` shared): `C_t[n, m] (+)= A_t[n, k] · B_t[k, m]`. Attention
+   * runs one product per picture and head, each small; a kernel that
+   * computes elsewhere can copy the whole batch in and out once. The three
+   * offset arrays have the same length. Entries may share an operand (a
+   * broadcast matrix) or an output block (then, without `overwrite`, their
+   * products add up in order). Strides are non-negative.
+   */
+  gemmBatch(
+    a: Float32Array, aOffsets: Int32Array, aRow: number, aCol: number,
+    b: Float32Array, bOffsets: Int32Array, bRow: number, bCol: number,
+    c: Float32Array, cOffsets: Int32Array, n: number, k: number, m: number, overwrite?: boolean,
+  ): void;
+
+  /**
    * GELU's forward pass, exact form: for every `i < x.length`,
    * `cdf[i] = Φ(x[i])` (the standard normal CDF, `erfc(-x/√2)/2`) and
    * `out[i] = x[i]·Φ(x[i])`. `out` and `cdf` have x's length and are
@@ -129,7 +146,7 @@ export interface Kernels {
 }
 
 /** The functions every kernel set provides (what {@link registerKernels} checks for). */
-const KERNEL_FUNCTIONS = ["gemm", "gelu", "geluBackward", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward"] as const;
+const KERNEL_FUNCTIONS = ["gemm", "gemmBatch", "gelu", "geluBackward", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward"] as const;
 
 /** Names of the kernel sets the library knows of; others may be registered. */
 export type KernelSetName = "typescript" | "wasm" | (string & {});

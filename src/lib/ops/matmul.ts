@@ -82,11 +82,11 @@ function batchedProduct(op: string, a: Tensor, b: Tensor, bTransposed: boolean):
   const rows = folded ? sizeOf(aBatch) * n : n;
   const aIndex = folded ? Int32Array.of(0) : broadcastOffsets(aBatch, batch);
   const bIndex = folded ? Int32Array.of(0) : broadcastOffsets(bBatch, batch);
-  // Each call overwrites its own block of out, and together they cover it: no zeroing needed.
+  // Where each batch entry's A, B and output block start.
+  const aAt = aIndex.map((i) => i * rows * k), bAt = bIndex.map((i) => i * k * m), outAt = Int32Array.from({ length: count }, (_, t) => t * rows * m);
+  // Each entry overwrites its own block of out, and together they cover it: no zeroing needed.
   const out = allocateForOverwrite(count * rows * m);
-  for (let t = 0; t < count; t++) {
-    getKernels().gemm(a.data, aIndex[t] * rows * k, k, 1, b.data, bIndex[t] * k * m, bRow, bCol, out, t * rows * m, rows, k, m, true);
-  }
+  product(a.data, aAt, k, 1, b.data, bAt, bRow, bCol, out, outAt, rows, k, m, true);
   // An operand used by every batch entry once (not broadcast) gets each entry's gradient block written once.
   const aOnce = folded || sizeOf(aBatch) === count, bOnce = folded || sizeOf(bBatch) === count;
   return fromOp(op, out, outShape, [a, b], (g) => {
@@ -95,15 +95,22 @@ function batchedProduct(op: string, a: Tensor, b: Tensor, bTransposed: boolean):
     // A broadcast operand's gradient is summed in place over its entries, so it starts zeroed.
     const ga = a.requiresGrad ? (aOnce ? allocateForOverwrite(a.size) : allocate(a.size)) : null;
     const gb = b.requiresGrad ? (bOnce ? allocateForOverwrite(b.size) : allocate(b.size)) : null;
-    const { gemm } = getKernels();
-    for (let t = 0; t < count; t++) {
-      const gOff = t * rows * m, aOff = aIndex[t] * rows * k, bOff = bIndex[t] * k * m;
-      if (ga) gemm(g, gOff, m, 1, b.data, bOff, bCol, bRow, ga, aOff, rows, m, k, aOnce);
-      if (gb && bTransposed) gemm(g, gOff, 1, m, a.data, aOff, k, 1, gb, bOff, m, rows, k, bOnce);
-      else if (gb) gemm(a.data, aOff, 1, k, g, gOff, m, 1, gb, bOff, k, rows, m, bOnce);
-    }
+    if (ga) product(g, outAt, m, 1, b.data, bAt, bCol, bRow, ga, aAt, rows, m, k, aOnce);
+    if (gb && bTransposed) product(g, outAt, 1, m, a.data, aAt, k, 1, gb, bAt, m, rows, k, bOnce);
+    else if (gb) product(a.data, aAt, 1, k, g, outAt, m, 1, gb, bAt, k, rows, m, bOnce);
     return [ga, gb];
   });
+}
+
+/** One product per batch entry (`Kernels.gemmBatch`): a single entry goes to the kernels' plain `gemm`. */
+function product(
+  a: Float32Array, aAt: Int32Array, aRow: number, aCol: number,
+  b: Float32Array, bAt: Int32Array, bRow: number, bCol: number,
+  c: Float32Array, cAt: Int32Array, n: number, k: number, m: number, overwrite: boolean,
+): void {
+  const kernels = getKernels();
+  if (cAt.length === 1) kernels.gemm(a, aAt[0], aRow, aCol, b, bAt[0], bRow, bCol, c, cAt[0], n, k, m, overwrite);
+  else kernels.gemmBatch(a, aAt, aRow, aCol, b, bAt, bRow, bCol, c, cAt, n, k, m, overwrite);
 }
 
 /**

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { gelu, matmul, randn } from "transformer";
 import {
@@ -43,6 +44,28 @@ function compare(kernels: Kernels, n: number, k: number, m: number, layout: (typ
   referenceGemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, expected, cOff, n, k, m);
   kernels.gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, actual, cOff, n, k, m);
   return { expected, actual };
+}
+
+/** How the operands of a batch of products lie (see {@link batchOperand}). */
+const OPERAND_LAYOUTS = ["rows", "transposed", "heads", "gathered"] as const;
+
+/**
+ * Where entry t of a batch operand X [rows, cols] starts, and its strides:
+ * "rows": row-major blocks one after another; "transposed": the blocks
+ * stored as Xᵀ; "heads": the blocks side by side as column ranges of one
+ * [rows, count·cols] matrix (one head's queries); "gathered": neither rows
+ * nor columns contiguous. `shared`: every entry reads the same block (a
+ * broadcast operand). `length`: the array size that holds it all, with room on both sides.
+ */
+function batchOperand(layout: (typeof OPERAND_LAYOUTS)[number], count: number, rows: number, cols: number, shared: boolean) {
+  const [row, col, step] =
+    layout === "rows" ? [cols, 1, rows * cols]
+    : layout === "transposed" ? [1, rows, rows * cols]
+    : layout === "heads" ? [count * cols, 1, cols]
+    : [2 * cols + 1, 2, rows * (2 * cols + 1)];
+  const offsets = Int32Array.from({ length: count }, (_, t) => 2 + (shared ? 0 : t) * step);
+  const last = Math.max(...offsets) + Math.max(0, rows - 1) * row + Math.max(0, cols - 1) * col;
+  return { offsets, row, col, length: last + 3 };
 }
 
 describe.each(availableKernels())("the %s kernel set", (name) => {
@@ -95,6 +118,33 @@ describe.each(availableKernels())("the %s kernel set", (name) => {
       return [...out, ...cdf, ...gx];
     };
     expect(run(Number.NaN)).toEqual(run(0));
+  });
+
+  it("gemmBatch is gemm entry by entry, bit for bit: shared operands and outputs, per-head columns, gathered strides (property)", () => {
+    const kernels = (setKernels(name), getKernels());
+    const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 13 }),
+        fc.constantFrom(...OPERAND_LAYOUTS), fc.constantFrom(...OPERAND_LAYOUTS), fc.boolean(), fc.boolean(),
+        fc.constantFrom("tiled", "gapped", "shared"), fc.boolean(), fc.integer({ min: 0, max: 1e6 }),
+        (count, n, k, m, aLayout, bLayout, aShared, bShared, cLayout, overwrite, seed) => {
+          const rng = new Random(seed);
+          const A = batchOperand(aLayout, count, n, k, aShared), B = batchOperand(bLayout, count, k, m, bShared);
+          const a = randomArray(rng, A.length), b = randomArray(rng, B.length);
+          const cStep = cLayout === "tiled" ? n * m : cLayout === "gapped" ? n * m + 2 : 0;
+          const cOffsets = Int32Array.from({ length: count }, (_, t) => 1 + t * cStep);
+          const start = randomArray(rng, 1 + (count - 1) * cStep + n * m + 2);
+          const oneByOne = start.slice(), batched = start.slice();
+          for (let t = 0; t < count; t++) {
+            kernels.gemm(a, A.offsets[t], A.row, A.col, b, B.offsets[t], B.row, B.col, oneByOne, cOffsets[t], n, k, m, overwrite);
+          }
+          kernels.gemmBatch(a, A.offsets, A.row, A.col, b, B.offsets, B.row, B.col, batched, cOffsets, n, k, m, overwrite);
+          expect(bits(batched)).toEqual(bits(oneByOne));
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it("gemm with a and b the same array (x·xᵀ)", () => {
@@ -235,7 +285,7 @@ describe("choosing a kernel set", () => {
 
   it("refuses to replace the default set, and a set without every function", () => {
     expect(() => registerKernels("typescript", getKernels())).toThrow(/built-in/);
-    expect(() => registerKernels("partial", { gemm: getKernels().gemm } as Kernels)).toThrow(/no gelu\(\) function/);
+    expect(() => registerKernels("partial", { gemm: getKernels().gemm } as Kernels)).toThrow(/no gemmBatch\(\) function/);
   });
 
   it("routes matmul, linear's backward and gelu through the set chosen, and back", () => {

@@ -227,3 +227,12 @@ function dot(x: Float32Array, xOff: number, y: Float32Array, yOff: number, k: nu
   for (let p = 0; p < k; p++) s += x[xOff + p] * y[yOff + p];
   return s;
 }
+
+/** `Kernels.gemmBatch`: {@link gemm} once per entry, in order (a JavaScript call costs little next to a product). */
+export function gemmBatch(
+  a: Float32Array, aOffsets: Int32Array, aRow: number, aCol: number,
+  b: Float32Array, bOffsets: Int32Array, bRow: number, bCol: number,
+  c: Float32Array, cOffsets: Int32Array, n: number, k: number, m: number, overwrite = false,
+): void {
+  for (let t = 0; t < cOffsets.length; t++) gemm(a, aOffsets[t], aRow, aCol, b, bOffsets[t], bRow, bCol, c, cOffsets[t], n, k, m, overwrite);
+}

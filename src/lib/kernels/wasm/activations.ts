@@ -33,7 +33,7 @@ const vectors = (n: number) => (n + 3) & ~3;
  */
 export function wasmActivations(
   module: WebAssembly.Module, memory: WebAssembly.Memory, fallback: Kernels,
-): Omit<Kernels, "gemm"> {
+): Omit<Kernels, "gemm" | "gemmBatch"> {
   const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ActivationExports;
   const heap = new Float32Array(memory.buffer); // valid for good: the memory never grows
   const capacity = heap.length;

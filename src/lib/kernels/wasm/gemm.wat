@@ -29,13 +29,14 @@
   ;; every B panel meets them.
   (global $MC i32 (i32.const 64))
 
-  ;; Packs `count` lines of `len` numbers, line q at src + 4·q·len, into panels
-  ;; of `width` lines: panel q0/width holds lines q0..q0+width-1 as a
-  ;; [len, width] block (zeros past `count`), at dst + 4·q0·len.
+  ;; Packs `count` lines of `len` numbers, line q at src + 4·q·stride (stride
+  ;; ≥ len: the lines may be rows of a wider matrix, such as one head's columns
+  ;; of the queries), into panels of `width` lines: panel q0/width holds lines
+  ;; q0..q0+width-1 as a [len, width] block (zeros past `count`), at dst + 4·q0·len.
   ;; A [n, k] row-major packs this way (lines are rows, width 4), and so does
   ;; B stored transposed, Bᵀ [m, k] (lines are columns of B, width 8).
   (func $packLines (export "packLines")
-    (param $src i32) (param $dst i32) (param $count i32) (param $len i32) (param $width i32)
+    (param $src i32) (param $dst i32) (param $count i32) (param $len i32) (param $width i32) (param $stride i32)
     (local $q0 i32) (local $c i32) (local $from i32) (local $to i32) (local $end i32) (local $step i32)
     (local.set $step (i32.shl (local.get $width) (i32.const 2)))
     (loop $panels
@@ -45,7 +46,7 @@
         (local.set $end (i32.add (local.get $to) (i32.mul (local.get $len) (local.get $step))))
         (if (i32.lt_u (i32.add (local.get $q0) (local.get $c)) (local.get $count))
           (then
-            (local.set $from (i32.add (local.get $src) (i32.shl (i32.mul (i32.add (local.get $q0) (local.get $c)) (local.get $len)) (i32.const 2))))
+            (local.set $from (i32.add (local.get $src) (i32.shl (i32.mul (i32.add (local.get $q0) (local.get $c)) (local.get $stride)) (i32.const 2))))
             (loop $copy
               (f32.store (local.get $to) (f32.load (local.get $from)))
               (local.set $from (i32.add (local.get $from) (i32.const 4)))
@@ -61,18 +62,19 @@
       (local.set $q0 (i32.add (local.get $q0) (local.get $width)))
       (br_if $panels (i32.lt_u (local.get $q0) (local.get $count)))))
 
-  ;; The same panels from the other layout: src holds [len, count] row-major,
-  ;; so a panel row is `width` neighbours of one src row, copied 4 at a time.
+  ;; The same panels from the other layout: src holds [len, count], rows
+  ;; `stride` numbers apart (stride ≥ count), so a panel row is `width`
+  ;; neighbours of one src row, copied 4 at a time.
   ;; B [k, m] row-major packs this way (width 8), and so does A stored
   ;; transposed, Aᵀ [k, n] (width 4): the weight gradients Xᵀ·dY.
   (func $packColumns (export "packColumns")
-    (param $src i32) (param $dst i32) (param $count i32) (param $len i32) (param $width i32)
+    (param $src i32) (param $dst i32) (param $count i32) (param $len i32) (param $width i32) (param $stride i32)
     (local $q0 i32) (local $p i32) (local $c i32) (local $from i32) (local $full i32)
     (loop $panels
       (local.set $full (i32.le_u (i32.add (local.get $q0) (local.get $width)) (local.get $count)))
       (local.set $p (i32.const 0))
       (loop $rows
-        (local.set $from (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $count)) (local.get $q0)) (i32.const 2))))
+        (local.set $from (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $stride)) (local.get $q0)) (i32.const 2))))
         (if (local.get $full)
           (then
             (local.set $c (i32.const 0))

@@ -78,9 +78,9 @@ export function createWasmKernels(fallback: Kernels, options: { variant?: WasmKe
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const bytes = variant === "relaxed-simd" ? moduleBytes().relaxed : moduleBytes().simd;
     // Both modules share the one memory: kernel calls never overlap, so each may use all of it.
-    const gemm = wasmGemm(new WebAssembly.Module(bytes), memory, fallback.gemm);
+    const products = wasmGemm(new WebAssembly.Module(bytes), memory, fallback);
     const activations = wasmActivations(new WebAssembly.Module(moduleBytes().activations), memory, fallback);
-    return { gemm, ...activations, variant };
+    return { ...products, ...activations, variant };
   } catch {
     return null; // e.g. no address space left for the memory: the TypeScript kernels carry on
   }
