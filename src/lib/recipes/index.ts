@@ -17,6 +17,6 @@ export {
   translate, evaluateSeq2Seq, type TranslationBatch, type Seq2SeqMetrics,
 } from "./seq2seq";
 export {
-  FASHION_CONFIG, FASHION_TRAINING, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING, fashionBatch, trainFashion, loadFashionVit, evaluateFashion,
-  type FashionSchedule, type FashionTrainOptions, type FashionMetrics,
+  FASHION_CONFIG, FASHION_TRAINING, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING, fashionBatch, trainFashion, loadFashionVit, evaluateFashion, mirrorPictures,
+  type FashionSchedule, type FashionTrainOptions, type FashionMetrics, type FashionEvalOptions,
 } from "./fashion";

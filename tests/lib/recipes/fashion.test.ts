@@ -1,13 +1,14 @@
 /**
  * The Fashion-MNIST recipe: batches (with and without flips and shifts), a
  * short training run on the committed training slice, and the bookkeeping of
- * the evaluation (accuracy and confusion matrix agree with the predictions).
+ * the evaluation (accuracy and confusion matrix agree with the predictions;
+ * looking twice, with the mirror image, is what it says).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
-  FASHION_CLASSES, FASHION_CONFIG, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING, FASHION_TRAINING, Random, Tensor, ViT, evaluateFashion, fashionBatch, loadFashion, parameterCount, trainFashion,
+  FASHION_CLASSES, FASHION_CONFIG, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING, FASHION_TRAINING, Random, Tensor, ViT, evaluateFashion, fashionBatch, loadFashion, mirrorPictures, parameterCount, trainFashion,
   type FashionSet,
 } from "transformer";
 
@@ -108,6 +109,17 @@ describe("FASHION_PAGE_CONFIG", () => {
   });
 });
 
+describe("mirrorPictures", () => {
+  it("reverses every row of every picture, and twice gives the pictures back", () => {
+    const { images } = gradientSet();
+    const two = new Tensor(Float32Array.from([...images.data, ...mirrored(images.data)]), [2, 1, 28, 28]);
+    const once = mirrorPictures(two);
+    expect(Array.from(once.data)).toEqual([...mirrored(images.data), ...images.data]);
+    expect(once.shape).toEqual([2, 1, 28, 28]);
+    expect(Array.from(mirrorPictures(once).data)).toEqual(Array.from(two.data));
+  });
+});
+
 describe("evaluateFashion", () => {
   it("counts every picture once in the confusion matrix, and accuracy is its diagonal share", async () => {
     const test = await loadFashion(read, { split: "test", count: 60 });
@@ -120,5 +132,26 @@ describe("evaluateFashion", () => {
     expect(accuracy).toBeCloseTo(predictions.filter((p, i) => p === test.labels[i]).length / 60, 12);
     // Batching does not change a prediction.
     expect(evaluateFashion(model, test, { batchSize: 60 }).predictions).toEqual(predictions);
+  });
+
+  it("with mirror, predicts from the log-probabilities of the picture and its mirror image added up", async () => {
+    const test = await loadFashion(read, { split: "test", count: 40 });
+    const model = new ViT(FASHION_CONFIG, { seed: 5 });
+    const { predictions } = evaluateFashion(model, test, { mirror: true, batchSize: 16 });
+    // Independently: mirror each picture by hand, one at a time, and add the two log-softmax rows.
+    const logProbabilities = (pixels: Float32Array) => {
+      const logits = Array.from(model.forward(new Tensor(pixels, [1, 1, 28, 28])).logits.data);
+      const top = Math.max(...logits), total = Math.log(logits.reduce((a, z) => a + Math.exp(z - top), 0)) + top;
+      return logits.map((z) => z - total);
+    };
+    const expected = test.labels.map((_, i) => {
+      const picture = test.images.data.slice(i * 784, (i + 1) * 784);
+      const both = logProbabilities(picture).map((v, c) => v + logProbabilities(mirrored(picture))[c]);
+      return both.indexOf(Math.max(...both));
+    });
+    expect(predictions).toEqual(expected);
+    // A picture that is its own mirror image gets the same answer either way.
+    const symmetric = { ...gradientSet(), images: new Tensor(Float32Array.from({ length: 784 }, (_, j) => Math.abs((j % 28) - 13.5) / 14), [1, 1, 28, 28]) };
+    expect(evaluateFashion(model, symmetric, { mirror: true }).predictions).toEqual(evaluateFashion(model, symmetric).predictions);
   });
 });
