@@ -34,6 +34,7 @@ export { setKernels, kernelName, availableKernels, type KernelSetName } from "./
 
 export { SGD, AdamW, type Optimizer, type AdamWOptions, type ParamSource } from "./train/optimizers";
 export { clipGradNorm } from "./train/clipGradNorm";
+export { ParameterAverage } from "./train/average";
 export { train, nextMacrotask, type TrainOptions, type TrainProgress, type TrainResult } from "./train/train";
 
 export { CharTokenizer } from "./data/tokenizer";

@@ -5,11 +5,12 @@
  * (the clothes are always light on black, so the raw pixels go in as they
  * are).
  */
-import { Random, Tensor, add, argmax, logSoftmax, noGrad } from "../core";
+import { Random, Tensor, add, argmax, logSoftmax, mean, mul, noGrad } from "../core";
 import { crossEntropy } from "../ops/loss";
 import { ViT, type ViTConfig } from "../models/vit";
 import { loadState } from "../nn/state";
 import { FASHION_CLASSES, FASHION_SIZE, type FashionSet } from "../data/fashion";
+import { ParameterAverage } from "../train/average";
 import { AdamW } from "../train/optimizers";
 import { train } from "../train/train";
 import { type RecipeOptions, type Schedule, type Trained, warmupCosine } from "./options";
@@ -88,13 +89,15 @@ export const FASHION_PAGE_TRAINING: FashionSchedule = { steps: 1600, batchSize: 
  * (the freed border is black, like the background): clothes stay what they
  * are when mirrored or moved a little, and a model that sees the same
  * 60,000 pictures many times learns the clothes instead of the pictures.
+ * With `erase`, that share of the pictures also gets a rectangle of random
+ * grey (see {@link eraseRectangle}).
  * `-> images [batchSize, 1, 28, 28], labels (batchSize)`.
  */
 export function fashionBatch(
   data: FashionSet,
   rng: Random,
   batchSize: number,
-  { augment = true, shift = 2 }: { augment?: boolean; shift?: number } = {},
+  { augment = true, shift = 2, erase = 0 }: { augment?: boolean; shift?: number; erase?: number } = {},
 ): { images: Tensor; labels: number[] } {
   const n = data.labels.length;
   const size = FASHION_SIZE;
@@ -122,16 +125,45 @@ export function fashionBatch(
         target[y * size + x] = source[sy * size + (flip ? size - 1 - sx0 : sx0)];
       }
     }
+    if (erase > 0 && rng.next() < erase) eraseRectangle(target, size, rng);
   }
   return { images: new Tensor(out, [batchSize, 1, size, size]), labels };
 }
 
-/** Optimisation settings of {@link trainFashion}: the shared schedule, the batch size and whether {@link fashionBatch} flips and shifts. */
+/**
+ * Random erasing (Zhong et al., 2017): covers a rectangle of a `size × size`
+ * picture with random grey levels, in place. Its area is 2% to 33% of the
+ * picture and its height-to-width ratio between 0.3 and 3.3 (uniform in the
+ * logarithm), placed anywhere it fits; a draw that does not fit is retried,
+ * up to 10 times. A model that cannot count on any one part of a picture
+ * (a collar, a heel) being visible learns to use all of them, so it leans
+ * less on the details of the pictures it trains on.
+ */
+export function eraseRectangle(picture: Float32Array, size: number, rng: Random): void {
+  const area = size * size;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const covered = (0.02 + rng.next() * 0.31) * area;
+    const aspect = Math.exp(Math.log(0.3) + rng.next() * (Math.log(3.3) - Math.log(0.3)));
+    const h = Math.round(Math.sqrt(covered * aspect)), w = Math.round(Math.sqrt(covered / aspect));
+    if (h < 1 || w < 1 || h >= size || w >= size) continue;
+    const top = rng.int(size - h + 1), left = rng.int(size - w + 1);
+    for (let y = top; y < top + h; y++) for (let x = left; x < left + w; x++) picture[y * size + x] = rng.next();
+    return;
+  }
+}
+
+/** Optimisation settings of {@link trainFashion}: the shared schedule, the batch size, how {@link fashionBatch} varies the pictures, and what else guards against learning the pictures by heart. */
 export interface FashionSchedule extends Schedule {
   batchSize: number;
   augment: boolean;
   /** With `augment`, the largest shift in pixels (default 2; 0 flips only). */
   shift?: number;
+  /** With `augment`, the share of pictures that get a rectangle erased (default 0; see {@link eraseRectangle}). */
+  erase?: number;
+  /** Label smoothing ε of the loss (default 0; see {@link smoothedCrossEntropy}). */
+  labelSmoothing?: number;
+  /** Keep a {@link ParameterAverage} with this decay (default none); {@link trainFashion} then also returns the averaged model. */
+  average?: number;
 }
 
 /** Options of {@link trainFashion}: the recipe's, plus the model and schedule to use. */
@@ -161,7 +193,7 @@ export interface FashionTrainOptions extends RecipeOptions {
  * const train = await loadFashion(loadBytes, { split: "train" });
  * const { model } = await trainFashion(train, { steps: 300, signal, onProgress: (p) => console.log(p.step, p.loss) });
  */
-export async function trainFashion(data: FashionSet, options: FashionTrainOptions = {}): Promise<Trained<ViT>> {
+export async function trainFashion(data: FashionSet, options: FashionTrainOptions = {}): Promise<FashionTrained> {
   const { seed = 0, config = FASHION_CONFIG, schedule = FASHION_TRAINING } = options;
   if (data.labels.length === 0) throw new Error("trainFashion: the data set has no pictures");
   const { steps = schedule.steps, onProgress, signal } = options;
@@ -169,24 +201,51 @@ export async function trainFashion(data: FashionSet, options: FashionTrainOption
   // The batches have their own generator, so changing the model never changes the data order.
   const dataRng = new Random(seed + 0xfa5);
   const optimizer = new AdamW(model.params, { lr: schedule.lr, weightDecay: schedule.weightDecay });
+  const average = schedule.average === undefined ? null : new ParameterAverage(model.params, schedule.average);
+  const { erase = 0, labelSmoothing = 0 } = schedule;
   const result = await train({
     params: model.params,
     optimizer,
     steps,
     clip: schedule.clip,
-    onProgress,
+    onProgress: (progress) => {
+      average?.update(); // after every optimizer step
+      onProgress?.(progress);
+    },
     signal,
     // A step takes a tenth of a second or more in a page: look at the Stop button after every one.
     yieldEvery: 1,
     step: (i) => {
       // The learning rate follows `schedule.steps`, not `steps`: a run of k steps is the start of the full run.
       optimizer.lr = warmupCosine(i, schedule.steps, schedule.lr, schedule.warmup);
-      const { images, labels } = fashionBatch(data, dataRng, schedule.batchSize, { augment: schedule.augment, shift: schedule.shift });
+      const { images, labels } = fashionBatch(data, dataRng, schedule.batchSize, { augment: schedule.augment, shift: schedule.shift, erase });
       const { logits } = model.forward(images, { training: true }); // [B, 10]
-      return { loss: crossEntropy(logits, labels), metrics: { accuracy: accuracyOf(logits, labels) } };
+      const loss = labelSmoothing > 0 ? smoothedCrossEntropy(logits, labels, labelSmoothing) : crossEntropy(logits, labels);
+      return { loss, metrics: { accuracy: accuracyOf(logits, labels) } };
     },
   });
-  return { model, result };
+  return { model, result, averaged: average && new ViT(model.config, { params: average.params }) };
+}
+
+/** What {@link trainFashion} gives back: the model, how training went, and with `schedule.average` the model with the averaged weights. */
+export interface FashionTrained extends Trained<ViT> {
+  /** The model's config with the weights of the {@link ParameterAverage} (null without `schedule.average`). */
+  averaged: ViT | null;
+}
+
+/**
+ * Cross-entropy against softened targets (label smoothing, as
+ * `torch.nn.functional.cross_entropy(..., label_smoothing=ε)`): the true
+ * class gets 1 - ε + ε/C of the target and every class ε/C, so the loss is
+ * `(1 - ε)·crossEntropy + ε·mean over classes of -log p`. A model is never
+ * asked for complete certainty, which a model that has seen each picture
+ * forty times could otherwise give by memorising it.
+ * `logits [n, C], labels (n) -> []`.
+ */
+export function smoothedCrossEntropy(logits: Tensor, labels: readonly number[], smoothing: number): Tensor {
+  const trueClass = mul(crossEntropy(logits, labels), 1 - smoothing);
+  const everyClass = mul(mean(logSoftmax(logits, -1)), -smoothing); // ε · mean over rows and classes of -log p
+  return add(trueClass, everyClass);
 }
 
 /** A ViT with `config` (default {@link FASHION_CONFIG}) and the weights of a `saveState` file, e.g. `public/models/fashion.bin`. */

@@ -17,6 +17,6 @@ export {
   translate, evaluateSeq2Seq, type TranslationBatch, type Seq2SeqMetrics,
 } from "./seq2seq";
 export {
-  FASHION_CONFIG, FASHION_TRAINING, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING, fashionBatch, trainFashion, loadFashionVit, evaluateFashion, mirrorPictures,
-  type FashionSchedule, type FashionTrainOptions, type FashionMetrics, type FashionEvalOptions,
+  FASHION_CONFIG, FASHION_TRAINING, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING, fashionBatch, eraseRectangle, smoothedCrossEntropy, trainFashion, loadFashionVit, evaluateFashion, mirrorPictures,
+  type FashionSchedule, type FashionTrainOptions, type FashionTrained, type FashionMetrics, type FashionEvalOptions,
 } from "./fashion";

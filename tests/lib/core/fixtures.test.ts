@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as lib from "../../../src/lib/core";
 import { type Tensor, mul, sum } from "../../../src/lib/core";
 import { type EncodedTensor, decode, mismatch } from "./helpers";
+import { smoothedCrossEntropy } from "../../../src/lib/recipes/fashion";
 
 interface FixtureCase {
   name: string;
@@ -49,6 +50,7 @@ const run: Record<string, (x: Inputs, args: Record<string, any>, ints: Record<st
   matmul: (x) => lib.matmul(x.a, x.b),
   linear: (x) => lib.linear(x.x, x.w, x.b),
   crossEntropy: (x, a, ints) => lib.crossEntropy(x.logits, ints.targets, { ignoreIndex: a.ignoreIndex }),
+  smoothedCrossEntropy: (x, a, ints) => smoothedCrossEntropy(x.logits, ints.targets, a.smoothing),
   maskedFill: (x, a) => lib.maskedFill(x.x, x.mask, a.value),
   where: (x) => lib.where(x.cond, x.a, x.b),
   embedding: (x, a, ints) => lib.embedding(x.weight, ints.ids, a.idsShape),

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
-  FASHION_CLASSES, FASHION_CONFIG, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING, FASHION_TRAINING, Random, Tensor, ViT, evaluateFashion, fashionBatch, loadFashion, mirrorPictures, parameterCount, trainFashion,
+  FASHION_CLASSES, FASHION_CONFIG, FASHION_PAGE_CONFIG, FASHION_PAGE_TRAINING, FASHION_TRAINING, Random, Tensor, ViT, eraseRectangle, evaluateFashion, fashionBatch, loadFashion, mirrorPictures, parameterCount, trainFashion,
   type FashionSet,
 } from "transformer";
 
@@ -67,6 +67,31 @@ describe("fashionBatch", () => {
   });
 });
 
+describe("eraseRectangle", () => {
+  it("covers one rectangle of about 2% to 33% of the picture with grey levels in [0, 1), inside the picture", () => {
+    for (let seed = 0; seed < 200; seed++) {
+      const picture = new Float32Array(784).fill(-1);
+      eraseRectangle(picture, 28, new Random(seed));
+      const changed = [...picture.keys()].filter((i) => picture[i] !== -1);
+      const rows = changed.map((i) => Math.floor(i / 28)), cols = changed.map((i) => i % 28);
+      const height = Math.max(...rows) - Math.min(...rows) + 1, width = Math.max(...cols) - Math.min(...cols) + 1;
+      expect(changed.length, `seed ${seed}: one full rectangle`).toBe(height * width);
+      expect(changed.length).toBeGreaterThanOrEqual(0.01 * 784);
+      expect(changed.length).toBeLessThanOrEqual(0.4 * 784);
+      expect(changed.every((i) => picture[i] >= 0 && picture[i] < 1)).toBe(true);
+    }
+  });
+
+  it("erases in a fashionBatch only with erase > 0, and the same seed erases the same way", () => {
+    const data = gradientSet();
+    const plain = fashionBatch(data, new Random(9), 6, { shift: 0 });
+    expect(Array.from(fashionBatch(data, new Random(9), 6, { shift: 0, erase: 0 }).images.data)).toEqual(Array.from(plain.images.data));
+    const erased = fashionBatch(data, new Random(9), 6, { shift: 0, erase: 1 });
+    expect(Array.from(erased.images.data)).not.toEqual(Array.from(plain.images.data));
+    expect(Array.from(fashionBatch(data, new Random(9), 6, { shift: 0, erase: 1 }).images.data)).toEqual(Array.from(erased.images.data));
+  });
+});
+
 describe("trainFashion", () => {
   it("a short run on the committed training slice lowers the loss, and the same seed repeats it", async () => {
     const train = await loadFashion(read, { split: "train" });
@@ -81,6 +106,22 @@ describe("trainFashion", () => {
     // The first steps are inside the warm-up, where the learning rate does not depend on the run's length.
     expect(again.result.losses).toEqual(result.losses.slice(0, 3));
   }, 180_000);
+
+  it("with schedule.average, also returns the model with the running average of the weights", async () => {
+    const schedule = { ...FASHION_TRAINING, batchSize: 4, warmup: 2, steps: 6, average: 0.5, erase: 0.5, labelSmoothing: 0.1 };
+    const model = new ViT(FASHION_CONFIG, { seed: 2 });
+    const name = "head.w";
+    // Independently: the weights after every step, averaged by hand in double precision.
+    let reference = Array.from(model.params[name].data);
+    const { averaged } = await trainFashion(gradientSet(), {
+      seed: 2, model, schedule,
+      onProgress: () => { reference = reference.map((a, i) => 0.5 * a + 0.5 * model.params[name].data[i]); },
+    });
+    expect(averaged!.config).toEqual(model.config);
+    expect(Array.from(averaged!.params[name].data)).not.toEqual(Array.from(model.params[name].data));
+    averaged!.params[name].data.forEach((v, i) => expect(v).toBeCloseTo(reference[i], 6));
+    expect((await trainFashion(gradientSet(), { seed: 2, schedule: { ...schedule, average: undefined } })).averaged).toBeNull();
+  });
 
   it("stops before the next step when the signal is aborted, keeping the model", async () => {
     const signal = { aborted: false };
