@@ -5,7 +5,8 @@
  * with `FASHION_PAGE_CONFIG` and `FASHION_PAGE_TRAINING` on the committed
  * training slice in a Web Worker of a page in headless Chromium, scoring 200
  * test pictures every 50 steps as the chapter's chart does, then the accuracy
- * on all 10,000 test pictures.
+ * on all 10,000 test pictures (as the chapter scores: each picture with its
+ * mirror image; and from the pictures alone).
  *
  *   npx tsx scripts/measure-fashion-training.ts [--seed 1] [--steps N] [--kernels typescript|wasm]
  *
@@ -39,7 +40,10 @@ interface WorkerResult {
   steps: number;
   trainMs: number;
   loadMs: number;
+  /** Test accuracy looking at each picture and its mirror image, as the chapter scores. */
   accuracy: number;
+  /** Test accuracy from the pictures alone. */
+  singleView: number;
   kernels: string;
   /** Pictures in the training slice. */
   pictures: number;
@@ -71,8 +75,10 @@ self.onmessage = async (event) => {
     },
   });
   self.postMessage({ type: "trained" });
-  const { accuracy } = evaluateFashion(model, test);
-  self.postMessage({ type: "done", steps: result.steps, trainMs: result.elapsedMs, loadMs, accuracy, kernels: kernelName(), pictures: train.labels.length });
+  // As the chapter scores it: each picture and its mirror image; and from the pictures alone.
+  const accuracy = evaluateFashion(model, test, { mirror: true }).accuracy;
+  const singleView = evaluateFashion(model, test).accuracy;
+  self.postMessage({ type: "done", steps: result.steps, trainMs: result.elapsedMs, loadMs, accuracy, singleView, kernels: kernelName(), pictures: train.labels.length });
 };
 `;
 
@@ -134,7 +140,7 @@ try {
   console.log(`fetching and decoding the training slice (${result.pictures} pictures) and the test set: ${loadS.toFixed(1)} s`);
   console.log(`training: ${result.steps} steps in ${trainS.toFixed(1)} s (${(result.steps / trainS).toFixed(2)} steps/s); fetching and training ${runS.toFixed(1)} s; with the final evaluation ${totalS.toFixed(1)} s`);
   console.log(`Chromium CPU time (all its processes): ${(cpuTrained - cpuBefore).toFixed(1)} s fetching and training, ${cpuS.toFixed(1)} s with the final evaluation`);
-  console.log(`test accuracy ${result.accuracy.toFixed(4)} on all 10,000 test pictures`);
+  console.log(`test accuracy ${result.accuracy.toFixed(4)} on all 10,000 test pictures, each with its mirror image (${result.singleView.toFixed(4)} from the pictures alone)`);
   const met = result.accuracy >= TARGET_ACCURACY && runS <= TARGET_SECONDS;
   console.log(met
     ? `reached ${TARGET_ACCURACY} test accuracy ${runS.toFixed(1)} s after Run (target: within ${TARGET_SECONDS} s)`
