@@ -249,7 +249,7 @@ export interface FashionTrained extends Trained<ViT> {
  * class gets 1 - ε + ε/C of the target and every class ε/C, so the loss is
  * `(1 - ε)·crossEntropy + ε·mean over classes of -log p`. A model is never
  * asked for complete certainty, which a model that has seen each picture
- * forty times could otherwise give by memorising it.
+ * dozens of times could otherwise give by memorising it.
  * `logits [n, C], labels (n) -> []`.
  */
 export function smoothedCrossEntropy(logits: Tensor, labels: readonly number[], smoothing: number): Tensor {
