@@ -143,8 +143,8 @@ if (selected("fashion")) {
   const shipped = averaged ?? model;
   write("fashion.bin", saveState(shipped.params));
   if (averaged) console.log(`  held-out accuracy of the averaged weights ${evaluateFashion(averaged, heldOut).accuracy.toFixed(4)}, of the last step's ${evaluateFashion(model, heldOut).accuracy.toFixed(4)}`);
-  const accuracy = evaluateFashion(shipped, test, { mirror: true }).accuracy;
-  const singleView = evaluateFashion(shipped, test).accuracy;
+  const scores = evaluateFashion(shipped, test, { mirror: true });
+  const accuracy = scores.accuracy, singleView = scores.singleView!.accuracy;
   console.log(`  trained in ${seconds(result.elapsedMs)}; test accuracy ${accuracy.toFixed(4)} on all 10,000 test pictures, each with its mirror image (${singleView.toFixed(4)} from the pictures alone)`);
   summary.fashion = { accuracy, singleView };
 }

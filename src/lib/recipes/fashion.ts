@@ -271,6 +271,8 @@ export interface FashionMetrics {
   predictions: number[];
   /** `confusion[true][predicted]`: how many pictures of class `true` were called `predicted`. */
   confusion: number[][];
+  /** With `mirror`, the same measures from the pictures alone (the first of the two looks, computed anyway). */
+  singleView?: FashionMetrics;
 }
 
 /** Options of {@link evaluateFashion}. */
@@ -296,26 +298,36 @@ export interface FashionEvalOptions {
  *
  * @example
  * const { accuracy, confusion } = evaluateFashion(model, test, { count: 1000 });
- * const twice = evaluateFashion(model, test, { mirror: true }).accuracy;
+ * const twice = evaluateFashion(model, test, { mirror: true }); // twice.singleView: the first look alone
  */
 export function evaluateFashion(model: ViT, data: FashionSet, { count = data.labels.length, batchSize = 250, mirror = false }: FashionEvalOptions = {}): FashionMetrics {
   const n = Math.min(count, data.labels.length);
   const classes = model.config.classes;
   const plane = FASHION_SIZE * FASHION_SIZE;
-  const predictions: number[] = [];
+  const predictions: number[] = [], singleViewPredictions: number[] = [];
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
       const images = new Tensor(data.images.data.subarray(start * plane, (start + m) * plane), [m, 1, FASHION_SIZE, FASHION_SIZE]);
       const logits = model.forward(images).logits; // [m, 10]
-      const scores = mirror ? add(logSoftmax(logits, -1), logSoftmax(model.forward(mirrorPictures(images)).logits, -1)) : logits;
-      predictions.push(...argmax(scores, -1)); // [m, 10] -> m
+      if (!mirror) {
+        predictions.push(...argmax(logits, -1)); // [m, 10] -> m
+        continue;
+      }
+      singleViewPredictions.push(...argmax(logits, -1));
+      predictions.push(...argmax(add(logSoftmax(logits, -1), logSoftmax(model.forward(mirrorPictures(images)).logits, -1)), -1));
     }
   });
+  const metrics = metricsOf(predictions, data.labels, classes);
+  return mirror ? { ...metrics, singleView: metricsOf(singleViewPredictions, data.labels, classes) } : metrics;
+}
+
+/** Accuracy and confusion matrix of `predictions` against the first of `labels`. */
+function metricsOf(predictions: number[], labels: readonly number[], classes: number): FashionMetrics {
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  predictions.forEach((p, i) => confusion[data.labels[i]][p]++);
-  const correct = predictions.filter((p, i) => p === data.labels[i]).length;
-  return { accuracy: n === 0 ? 0 : correct / n, predictions, confusion };
+  predictions.forEach((p, i) => confusion[labels[i]][p]++);
+  const correct = predictions.filter((p, i) => p === labels[i]).length;
+  return { accuracy: predictions.length === 0 ? 0 : correct / predictions.length, predictions, confusion };
 }
 
 /**

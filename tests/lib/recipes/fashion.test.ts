@@ -178,7 +178,9 @@ describe("evaluateFashion", () => {
   it("with mirror, predicts from the log-probabilities of the picture and its mirror image added up", async () => {
     const test = await loadFashion(read, { split: "test", count: 40 });
     const model = new ViT(FASHION_CONFIG, { seed: 5 });
-    const { predictions } = evaluateFashion(model, test, { mirror: true, batchSize: 16 });
+    const { predictions, singleView } = evaluateFashion(model, test, { mirror: true, batchSize: 16 });
+    // The first look alone comes with it: the plain evaluation's numbers.
+    expect(singleView).toEqual(evaluateFashion(model, test));
     // Independently: mirror each picture by hand, one at a time, and add the two log-softmax rows.
     const logProbabilities = (pixels: Float32Array) => {
       const logits = Array.from(model.forward(new Tensor(pixels, [1, 1, 28, 28])).logits.data);
